@@ -1,0 +1,62 @@
+import { createHttpServer, type App } from './platform/http/app.js';
+import type { Config } from './platform/config.js';
+import type { Database } from './platform/db/client.js';
+import { AuthService, SESSION_COOKIE } from './platform/auth/service.js';
+import { registerAuthRoutes } from './platform/auth/routes.js';
+import { registerAuditRoutes } from './platform/audit/routes.js';
+import { RegionService } from './modules/regions/service.js';
+import { registerRegionRoutes } from './modules/regions/routes.js';
+import { UserService } from './modules/users/service.js';
+import { registerUserRoutes } from './modules/users/routes.js';
+import { registerSystemRoutes } from './modules/system/routes.js';
+import { DEMO_ACCOUNTS, isDemoSeeded } from './modules/demo/seeder.js';
+import { VERSION } from './version.js';
+
+export interface Services {
+  auth: AuthService;
+  regions: RegionService;
+  users: UserService;
+}
+
+export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours'>): Services {
+  const db = database.db;
+  const regions = new RegionService(db);
+  return {
+    auth: new AuthService(db, config.sessionTtlHours * 3600_000),
+    regions,
+    users: new UserService(db, regions),
+  };
+}
+
+/** Compose the HTTP application: platform plumbing first, then each module's routes. */
+export async function buildApp(database: Database, config: Config, services = createServices(database, config)): Promise<App> {
+  const app = await createHttpServer({
+    logLevel: config.logLevel,
+    bodyLimitBytes: config.bodyLimitBytes,
+    webDist: config.webDist,
+    sessionCookie: SESSION_COOKIE,
+    sessions: services.auth,
+    version: VERSION,
+  });
+  const db = database.db;
+  registerSystemRoutes(app, db, async () => {
+    const demo = database.kind === 'pglite' && (await isDemoSeeded(db));
+    return {
+      tileUrl: config.tileUrl,
+      tileAttribution: config.tileAttribution,
+      tileCrs: config.tileCrs,
+      demo,
+      demoAccounts: demo ? DEMO_ACCOUNTS.map(({ username, password, role, displayName }) => ({ username, password, role, displayName })) : [],
+      version: VERSION,
+    };
+  });
+  registerAuthRoutes(app, {
+    auth: services.auth,
+    cookieSecure: config.cookieSecure,
+    describeScope: async (code) => (await services.regions.lookup(code)) ?? null,
+  });
+  registerAuditRoutes(app, db);
+  registerRegionRoutes(app, services.regions);
+  registerUserRoutes(app, services.users);
+  return app;
+}

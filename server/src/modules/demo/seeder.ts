@@ -1,0 +1,71 @@
+import type { Db } from '../../platform/db/client.js';
+import type { AuditContext } from '../../platform/audit/index.js';
+import { getSetting, setSetting } from '../../platform/settings/index.js';
+import type { Role } from '../../platform/scope/index.js';
+import { importDivisions, type DivisionImportReport } from '../regions/divisionImporter.js';
+import { generateDemoGeometry, type DemoGeometryReport } from '../regions/demoGeometryGenerator.js';
+import type { RegionService } from '../regions/service.js';
+import type { UserService } from '../users/service.js';
+
+/** Published demo credentials: only ever created by the demo seeder. */
+export const DEMO_PASSWORD = 'gridwork-demo';
+
+interface DemoAccount {
+  username: string;
+  password: string;
+  role: Role;
+  displayName: string;
+  /** Which node of the seeded city the account answers for. */
+  scope: 'city' | 'street' | 'community' | 'grid';
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: 'admin', password: DEMO_PASSWORD, role: 'city_admin', displayName: '演示管理员', scope: 'city' },
+  { username: 'street01', password: DEMO_PASSWORD, role: 'street_staff', displayName: '街道干部（演示）', scope: 'street' },
+  { username: 'community01', password: DEMO_PASSWORD, role: 'community_staff', displayName: '社区工作者（演示）', scope: 'community' },
+  { username: 'grid01', password: DEMO_PASSWORD, role: 'grid_worker', displayName: '网格员（演示）', scope: 'grid' },
+];
+
+const SEEDED_KEY = 'demo.seeded';
+
+export async function isDemoSeeded(db: Db): Promise<boolean> {
+  return (await getSetting(db, SEEDED_KEY)) !== undefined;
+}
+
+export interface DemoReport {
+  divisions: DivisionImportReport;
+  geometry: DemoGeometryReport;
+  accounts: string[];
+  ms: number;
+}
+
+/**
+ * Seed a demo city: real divisions from the package, generated grids and buildings, and the
+ * demo accounts (scoped to the first street, community and grid). Safe to run again.
+ */
+export async function seedDemo(
+  db: Db,
+  services: { regions: RegionService; users: UserService },
+  cityCode: string,
+  ctx: AuditContext,
+): Promise<DemoReport> {
+  const t0 = Date.now();
+  const divisions = await importDivisions(db, cityCode, ctx);
+  const geometry = await generateDemoGeometry(db, cityCode, ctx);
+  // First street → its first community → its first grid, for the scoped demo accounts.
+  const scopes: Record<DemoAccount['scope'], string | null> = { city: divisions.city.code, street: null, community: null, grid: null };
+  const firstChild = async (code: string | null) => (code ? ((await services.regions.childrenUnchecked(code))[0]?.code ?? null) : null);
+  const district = await firstChild(scopes.city);
+  scopes.street = await firstChild(district);
+  scopes.community = await firstChild(scopes.street);
+  scopes.grid = await firstChild(scopes.community);
+  const accounts: string[] = [];
+  for (const a of DEMO_ACCOUNTS) {
+    const scopeCode = scopes[a.scope];
+    if (!scopeCode) continue;
+    const created = await services.users.ensureSystemUser({ ...a, scopeCode }, ctx, { skipPasswordPolicy: true });
+    if (created) accounts.push(a.username);
+  }
+  await setSetting(db, SEEDED_KEY, { city: cityCode, at: new Date().toISOString() });
+  return { divisions, geometry, accounts, ms: Date.now() - t0 };
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+
+/** Runtime configuration, read once from the environment. Documented in README.md. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Seed the demo city on first start of the embedded database. */
+  demo: boolean;
+  demoCity: string;
+  tileUrl: string;
+  tileAttribution: string;
+  /** Coordinate system of the tile provider: GCJ-02 for most Chinese providers. */
+  tileCrs: 'wgs84' | 'gcj02';
+  cookieSecure: boolean;
+  sessionTtlHours: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+  webDist: string;
+}
+
+function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`环境变量 ${name} 必须是非负整数 (got "${raw}")`);
+  return n;
+}
+
+function bool(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`环境变量 ${name} 必须是 true/false (got "${raw}")`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  return {
+    port: int('PORT', 3000, env),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.GRIDWORK_DATA_DIR || './data'),
+    databaseUrl,
+    // Demo data never lands on a real PostgreSQL unless `gridwork seed demo` is run on purpose.
+    demo: databaseUrl ? false : bool('GRIDWORK_DEMO', true, env),
+    demoCity: env.GRIDWORK_DEMO_CITY || '1503',
+    tileUrl: env.GRIDWORK_TILE_URL || '',
+    tileAttribution: env.GRIDWORK_TILE_ATTRIBUTION || '',
+    tileCrs: env.GRIDWORK_TILE_CRS === 'gcj02' ? 'gcj02' : 'wgs84',
+    cookieSecure: bool('GRIDWORK_COOKIE_SECURE', false, env),
+    sessionTtlHours: int('GRIDWORK_SESSION_TTL_HOURS', 12, env),
+    bodyLimitBytes: int('GRIDWORK_BODY_LIMIT', 1024 * 1024, env),
+    logLevel: env.LOG_LEVEL || 'info',
+    webDist: path.resolve(env.GRIDWORK_WEB_DIST || new URL('../../../web/dist', import.meta.url).pathname),
+  };
+}

@@ -1,0 +1,5 @@
+// Every table, for Drizzle's typed client. Each module owns its own schema.ts.
+export * from '../auth/schema.js';
+export * from '../audit/schema.js';
+export * from '../../modules/regions/schema.js';
+export * from '../settings/schema.js';

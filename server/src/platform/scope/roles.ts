@@ -1,0 +1,65 @@
+/** Roles and what each may do. Scope (which subtree) is checked separately by `authorize`. */
+export const ROLES = ['city_admin', 'district_staff', 'street_staff', 'community_staff', 'grid_worker', 'dept_handler', 'resident'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABEL: Record<Role, { zh: string; en: string }> = {
+  city_admin: { zh: '市级管理员', en: 'City administrator' },
+  district_staff: { zh: '区县工作人员', en: 'District staff' },
+  street_staff: { zh: '街道工作人员', en: 'Street staff' },
+  community_staff: { zh: '社区工作者', en: 'Community worker' },
+  grid_worker: { zh: '网格员', en: 'Grid worker' },
+  dept_handler: { zh: '部门处置人员', en: 'Department handler' },
+  resident: { zh: '居民', en: 'Resident' },
+};
+
+export const ACTIONS = [
+  'region.read',
+  'region.write',
+  'building.read',
+  'building.write',
+  'user.read',
+  'user.write',
+  'audit.read',
+  'geo.locate',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const STAFF_READ: Action[] = ['region.read', 'building.read', 'geo.locate'];
+const MANAGER: Action[] = [...STAFF_READ, 'region.write', 'building.write', 'user.read', 'user.write'];
+
+export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
+  city_admin: new Set([...MANAGER, 'audit.read']),
+  district_staff: new Set([...MANAGER, 'audit.read']),
+  street_staff: new Set(MANAGER),
+  community_staff: new Set(MANAGER),
+  // Grid workers keep the building roster of their grid current.
+  grid_worker: new Set([...STAFF_READ, 'building.write']),
+  dept_handler: new Set(STAFF_READ),
+  resident: new Set(['geo.locate']),
+};
+
+/** Which region level a role's scope must be. Handlers may sit at any level. */
+export const SCOPE_LEVELS: Record<Role, readonly string[] | null> = {
+  city_admin: ['city'],
+  district_staff: ['district'],
+  street_staff: ['street'],
+  community_staff: ['community'],
+  grid_worker: ['grid', 'microgrid'],
+  dept_handler: ['city', 'district', 'street', 'community'],
+  resident: null,
+};
+
+/** Rank for "may not grant a role above your own". */
+export const ROLE_RANK: Record<Role, number> = {
+  city_admin: 5,
+  district_staff: 4,
+  street_staff: 3,
+  community_staff: 2,
+  grid_worker: 1,
+  dept_handler: 1,
+  resident: 0,
+};
+
+export function isRole(x: string): x is Role {
+  return (ROLES as readonly string[]).includes(x);
+}

@@ -1,0 +1,131 @@
+import { useMemo, useState } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { App, Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  DownOutlined,
+  EnvironmentOutlined,
+  HomeOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { useAuth } from '../../shared/auth';
+import { useT } from '../../shared/i18n';
+import type { Permission } from '../../shared/types';
+import { ErrorBoundary } from '../components/ErrorBoundary';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { useLabels } from '../labels';
+import { ChangePasswordModal } from './ChangePasswordModal';
+
+const { Header, Sider, Content } = Layout;
+
+interface NavItem {
+  path: string;
+  label: string;
+  icon: React.ReactNode;
+  perm?: Permission;
+}
+
+export function ConsoleLayout() {
+  const t = useT();
+  const labels = useLabels();
+  const { user, can, logout } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const [collapsed, setCollapsed] = useState(false);
+  const [pwOpen, setPwOpen] = useState(false);
+
+  const nav: NavItem[] = useMemo(
+    () =>
+      [
+        { path: '/', label: t('menu.home'), icon: <HomeOutlined /> },
+        { path: '/regions', label: t('menu.regions'), icon: <ApartmentOutlined />, perm: 'region.read' as const },
+        { path: '/map', label: t('menu.map'), icon: <EnvironmentOutlined />, perm: 'region.read' as const },
+        { path: '/users', label: t('menu.users'), icon: <TeamOutlined />, perm: 'user.read' as const },
+        { path: '/audit', label: t('menu.audit'), icon: <AuditOutlined />, perm: 'audit.read' as const },
+      ].filter((i) => !i.perm || can(i.perm)),
+    [t, can],
+  );
+
+  const selected =
+    nav
+      .filter((i) => (i.path === '/' ? location.pathname === '/' : location.pathname.startsWith(i.path)))
+      .map((i) => i.path)[0] ?? '';
+
+  const menuItems: MenuProps['items'] = nav.map((i) => ({
+    key: i.path,
+    icon: i.icon,
+    label: (
+      <Link to={i.path} data-testid={`nav-${i.path === '/' ? 'home' : i.path.slice(1)}`}>
+        {i.label}
+      </Link>
+    ),
+  }));
+
+  const doLogout = async () => {
+    try {
+      await logout();
+      message.success(t('header.loggedOut'));
+    } finally {
+      navigate('/login', { replace: true });
+    }
+  };
+
+  const userMenu: MenuProps['items'] = [
+    { key: 'password', icon: <KeyOutlined />, label: t('header.changePassword'), onClick: () => setPwOpen(true) },
+    { type: 'divider' },
+    {
+      key: 'logout',
+      icon: <LogoutOutlined />,
+      label: <span data-testid="logout">{t('header.logout')}</span>,
+      onClick: () => void doLogout(),
+    },
+  ];
+
+  if (!user) return null;
+
+  return (
+    <Layout className="console-layout">
+      <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} theme="dark">
+        <div className="console-logo" title={t('app.fullName')}>
+          <span className="console-logo-mark">网</span>
+          {!collapsed && <span className="console-logo-text">{t('app.name')}</span>}
+        </div>
+        <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={menuItems} />
+      </Sider>
+      <Layout>
+        <Header className="console-header">
+          <Typography.Text className="console-header-title" ellipsis>
+            {t('app.subtitle')}
+          </Typography.Text>
+          <Space size="middle" wrap={false}>
+            <LanguageSwitch />
+            <Dropdown menu={{ items: userMenu }} trigger={['click']}>
+              <Button type="text" className="console-user" data-testid="user-menu">
+                <Avatar size="small" icon={<UserOutlined />} />
+                <span className="console-user-name" data-testid="user-display-name">
+                  {user.displayName}
+                </span>
+                <Tag color="red" variant="outlined" style={{ marginInlineEnd: 0 }}>
+                  {labels.role(user.role)}
+                </Tag>
+                <span className="console-user-scope">{user.scope ? user.scope.name : t('header.noScope')}</span>
+                <DownOutlined style={{ fontSize: 10 }} />
+              </Button>
+            </Dropdown>
+          </Space>
+        </Header>
+        <Content className="console-content">
+          <ErrorBoundary resetKey={location.pathname}>
+            <Outlet />
+          </ErrorBoundary>
+        </Content>
+      </Layout>
+      <ChangePasswordModal open={pwOpen} onClose={() => setPwOpen(false)} />
+    </Layout>
+  );
+}

@@ -1,0 +1,165 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Col, DatePicker, Form, Input, Row, Space, Table, Tag, Typography } from 'antd';
+import { errorMessage } from '../../shared/api';
+import { auditApi, type AuditQuery } from '../../shared/endpoints';
+import { useI18n } from '../../shared/i18n';
+import type { AuditEntry } from '../../shared/types';
+import { formatTime, useLabels } from '../labels';
+
+interface Filters {
+  actor?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  range?: [{ toISOString: () => string } | null, { toISOString: () => string } | null] | null;
+}
+
+function toQuery(f: Filters): AuditQuery {
+  const s = (v?: string) => v?.trim() || undefined;
+  return {
+    actor: s(f.actor),
+    action: s(f.action),
+    entityType: s(f.entityType),
+    entityId: s(f.entityId),
+    from: f.range?.[0]?.toISOString(),
+    to: f.range?.[1]?.toISOString(),
+  };
+}
+
+function Json({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return <Typography.Text type="secondary">—</Typography.Text>;
+  return <pre className="json-block">{JSON.stringify(value, null, 2)}</pre>;
+}
+
+export default function AuditPage() {
+  const { t, lang } = useI18n();
+  const labels = useLabels();
+  const [form] = Form.useForm<Filters>();
+  const [query, setQuery] = useState<AuditQuery>({});
+  const [items, setItems] = useState<AuditEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async (q: AuditQuery, from: string | null) => {
+    setLoading(true);
+    try {
+      const page = await auditApi.list({ ...q, cursor: from, limit: 50 });
+      setItems((prev) => (from ? [...prev, ...page.items] : page.items));
+      setCursor(page.nextCursor);
+      setError(null);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load(query, null);
+  }, [query, load]);
+
+  return (
+    <Card title={t('audit.title')} size="small">
+      <Form<Filters> form={form} layout="vertical" onFinish={(v) => setQuery(toQuery(v))} className="audit-filters">
+        <Row gutter={12}>
+          <Col xs={12} md={6} xl={4}>
+            <Form.Item name="actor" label={t('audit.actor')}>
+              <Input allowClear placeholder="admin" />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={6} xl={4}>
+            <Form.Item name="action" label={t('audit.action')}>
+              <Input allowClear placeholder="user.create" />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={6} xl={4}>
+            <Form.Item name="entityType" label={t('audit.entityType')}>
+              <Input allowClear placeholder="region" />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={6} xl={4}>
+            <Form.Item name="entityId" label={t('audit.entityId')}>
+              <Input allowClear />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12} xl={8}>
+            <Form.Item name="range" label={t('audit.range')}>
+              <DatePicker.RangePicker showTime style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Space style={{ marginBottom: 12 }}>
+          <Button type="primary" htmlType="submit" data-testid="audit-filter">
+            {t('audit.filter')}
+          </Button>
+          <Button
+            onClick={() => {
+              form.resetFields();
+              setQuery({});
+            }}
+          >
+            {t('common.reset')}
+          </Button>
+        </Space>
+      </Form>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      <Table<AuditEntry>
+        rowKey="id"
+        size="small"
+        loading={loading}
+        dataSource={items}
+        pagination={false}
+        scroll={{ x: 900 }}
+        data-testid="audit-table"
+        expandable={{
+          rowExpandable: (r) => r.before != null || r.after != null,
+          expandedRowRender: (r) => (
+            <Row gutter={12}>
+              <Col span={12}>
+                <Typography.Text strong>{t('audit.before')}</Typography.Text>
+                <Json value={r.before} />
+              </Col>
+              <Col span={12}>
+                <Typography.Text strong>{t('audit.after')}</Typography.Text>
+                <Json value={r.after} />
+              </Col>
+            </Row>
+          ),
+        }}
+        columns={[
+          { title: t('audit.at'), dataIndex: 'at', width: 180, render: (v: string) => formatTime(v, lang) },
+          {
+            title: t('audit.actor'),
+            key: 'actor',
+            width: 200,
+            render: (_: unknown, r) =>
+              r.actor ? (
+                <span>
+                  {r.actor.username} <span className="muted-level">{labels.role(r.actor.role)}</span>
+                </span>
+              ) : (
+                <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>
+              ),
+          },
+          { title: t('audit.action'), dataIndex: 'action', width: 180, render: (v: string) => <Tag>{v}</Tag> },
+          { title: t('audit.entityType'), dataIndex: 'entityType', width: 120 },
+          { title: t('audit.entityId'), dataIndex: 'entityId', render: (v: string | null) => <span className="mono">{v ?? '—'}</span> },
+          { title: t('audit.ip'), dataIndex: 'ip', width: 140, render: (v: string | null) => <span className="mono">{v ?? '—'}</span> },
+        ]}
+        footer={() => (
+          <div className="table-footer">
+            <span>{t('common.shown', { n: items.length })}</span>
+            {cursor ? (
+              <Button size="small" onClick={() => void load(query, cursor)} loading={loading} data-testid="audit-more">
+                {t('common.loadMore')}
+              </Button>
+            ) : (
+              <span className="muted-level">{t('common.noMore')}</span>
+            )}
+          </div>
+        )}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Table } from 'antd';
+import { errorMessage } from '../../shared/api';
+import { regionsApi } from '../../shared/geo';
+import { useT } from '../../shared/i18n';
+import type { Building } from '../../shared/types';
+
+/** Buildings of one grid, a page at a time (cursor pagination). */
+export function BuildingsTable({ code }: { code: string }) {
+  const t = useT();
+  const [items, setItems] = useState<Building[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    async (from: string | null, replace: boolean) => {
+      setLoading(true);
+      try {
+        const page = await regionsApi.buildings(code, from, 50);
+        setItems((prev) => (replace ? page.items : [...prev, ...page.items]));
+        setCursor(page.nextCursor);
+        setError(null);
+      } catch (err) {
+        setError(errorMessage(err));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [code],
+  );
+
+  useEffect(() => {
+    setItems([]);
+    setCursor(null);
+    void load(null, true);
+  }, [load]);
+
+  return (
+    <>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} />}
+      <Table<Building>
+        size="small"
+        rowKey="id"
+        loading={loading}
+        dataSource={items}
+        pagination={false}
+        locale={{ emptyText: t('region.noBuildings') }}
+        data-testid="building-table"
+        scroll={{ x: 560 }}
+        columns={[
+          { title: t('region.building.name'), dataIndex: 'name' },
+          { title: t('region.building.address'), dataIndex: 'address', ellipsis: true },
+          { title: t('region.building.floors'), dataIndex: 'floors', width: 70 },
+          { title: t('region.building.entrances'), dataIndex: 'entrances', width: 80 },
+          {
+            title: t('region.building.location'),
+            key: 'loc',
+            width: 190,
+            render: (_: unknown, b) => (
+              <span className="mono">
+                {b.lng.toFixed(6)}, {b.lat.toFixed(6)}
+              </span>
+            ),
+          },
+        ]}
+        footer={
+          items.length > 0 || cursor
+            ? () => (
+                <div className="table-footer">
+                  <span>{t('common.shown', { n: items.length })}</span>
+                  {cursor ? (
+                    <Button size="small" onClick={() => void load(cursor, false)} loading={loading}>
+                      {t('common.loadMore')}
+                    </Button>
+                  ) : (
+                    <span className="muted-level">{t('common.noMore')}</span>
+                  )}
+                </div>
+              )
+            : undefined
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,170 @@
+import { useEffect, useState } from 'react';
+import { Alert, App, Form, Input, Modal } from 'antd';
+import { applyFieldErrors } from '../../shared/api';
+import { regionsApi } from '../../shared/geo';
+import { useT } from '../../shared/i18n';
+import type { Region } from '../../shared/types';
+
+function parseGeometry(text: string | undefined): unknown {
+  const s = text?.trim();
+  if (!s) return undefined;
+  const v = JSON.parse(s) as { type?: string; geometry?: unknown; features?: { geometry?: unknown }[] };
+  if (v && v.type === 'Feature') return v.geometry;
+  if (v && v.type === 'FeatureCollection') return v.features?.[0]?.geometry;
+  return v;
+}
+
+interface AddValues {
+  name: string;
+  geometry?: string;
+}
+
+/** Add a grid under a community, or a micro-grid under a grid. */
+export function AddRegionModal({
+  parent,
+  open,
+  onClose,
+  onCreated,
+}: {
+  parent: Region;
+  open: boolean;
+  onClose: () => void;
+  onCreated: (r: Region) => void;
+}) {
+  const t = useT();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<AddValues>();
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<string[]>([]);
+  const level = parent.level === 'grid' ? 'microgrid' : 'grid';
+
+  useEffect(() => {
+    if (open) {
+      form.resetFields();
+      setErrors([]);
+    }
+  }, [open, form]);
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    let geometry: unknown;
+    try {
+      geometry = parseGeometry(v.geometry);
+    } catch {
+      form.setFields([{ name: 'geometry', errors: [t('region.geometryInvalid')] }]);
+      return;
+    }
+    setBusy(true);
+    setErrors([]);
+    try {
+      const created = await regionsApi.create({
+        parentCode: parent.code,
+        name: v.name.trim(),
+        level,
+        ...(geometry !== undefined ? { geometry } : {}),
+      });
+      message.success(t('region.created', { name: created.name, code: created.code }));
+      onCreated(created);
+    } catch (err) {
+      setErrors(applyFieldErrors(form, err, ['name', 'geometry']));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={`${level === 'grid' ? t('region.addGrid') : t('region.addMicrogrid')} · ${parent.name}`}
+      okText={t('common.create')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => void submit().catch(() => undefined)}
+      onCancel={onClose}
+      destroyOnHidden
+      width={560}
+    >
+      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <Form form={form} layout="vertical">
+        <Form.Item
+          name="name"
+          label={t('region.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('region.name') }) }]}
+        >
+          <Input maxLength={64} data-testid="region-new-name" />
+        </Form.Item>
+        <Form.Item name="geometry" label={t('region.geometry')} extra={t('region.geometryHint')}>
+          <Input.TextArea rows={5} spellCheck={false} style={{ fontFamily: 'monospace', fontSize: 12 }} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+interface RenameValues {
+  name: string;
+}
+
+export function RenameRegionModal({
+  region,
+  open,
+  onClose,
+  onRenamed,
+}: {
+  region: Region;
+  open: boolean;
+  onClose: () => void;
+  onRenamed: (r: Region) => void;
+}) {
+  const t = useT();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<RenameValues>();
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<string[]>([]);
+
+  useEffect(() => {
+    if (open) {
+      form.setFieldsValue({ name: region.name });
+      setErrors([]);
+    }
+  }, [open, region.name, form]);
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    setErrors([]);
+    try {
+      const updated = await regionsApi.update(region.code, { name: v.name.trim() });
+      message.success(t('region.renamed', { name: updated.name }));
+      onRenamed(updated);
+    } catch (err) {
+      setErrors(applyFieldErrors(form, err, ['name']));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={t('region.renameTitle', { name: region.name })}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => void submit().catch(() => undefined)}
+      onCancel={onClose}
+      destroyOnHidden
+    >
+      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <Form form={form} layout="vertical" onFinish={() => void submit()}>
+        <Form.Item
+          name="name"
+          label={t('region.newName')}
+          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('region.name') }) }]}
+        >
+          <Input maxLength={64} data-testid="region-rename-input" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

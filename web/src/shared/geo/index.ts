@@ -1,0 +1,3 @@
+export * from './levels';
+export * from './coord';
+export * from './api';

@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * Multi-page build:
+ *   /      → index.html     (desktop console, src/console)
+ *   /m/    → m/index.html   (mobile H5 app, src/mobile — to be added; add it to `input` below)
+ * Shared code (API client, i18n, geo helpers) lives in src/shared.
+ */
+export default defineConfig({
+  root: here('.'),
+  base: '/',
+  plugins: [react()],
+  resolve: {
+    // The repo root hoists an older React for other packages; make sure antd & co. use ours.
+    dedupe: ['react', 'react-dom', 'react-router', 'react-router-dom'],
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: 'http://localhost:3000', changeOrigin: false },
+    },
+  },
+  preview: {
+    proxy: {
+      '/api': { target: 'http://localhost:3000', changeOrigin: false },
+    },
+  },
+  build: {
+    outDir: here('dist'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      input: {
+        console: here('index.html'),
+      },
+    },
+  },
+});
