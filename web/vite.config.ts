@@ -36,6 +36,16 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         console: here('index.html'),
+        // mobile: here('m/index.html'),
+      },
+      output: {
+        codeSplitting: {
+          groups: [
+            // Long-lived vendor chunks shared by every page (and later by the mobile app).
+            { name: 'vendor-react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/ },
+            { name: 'vendor-antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+)[\\/]/, minShareCount: 2 },
+          ],
+        },
       },
     },
   },

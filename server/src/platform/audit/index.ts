@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, like, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, lte, like, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { auditLog } from './schema.js';
 import type { Actor } from '../scope/index.js';
@@ -41,8 +41,9 @@ export async function recordAudit(db: DbOrTx, ctx: AuditContext, e: AuditEntryIn
 }
 
 export interface AuditQuery {
-  /** Subtree the caller may see; entries without a region are visible to city-wide scopes only. */
+  /** Subtree the caller may see. */
   scopePath: string;
+  /** Also show entries with no region (e.g. failed sign-ins of unknown names): city administrators only. */
   cityWide: boolean;
   actor?: string;
   action?: string;
@@ -57,7 +58,11 @@ export interface AuditQuery {
 
 export async function queryAudit(db: DbOrTx, q: AuditQuery) {
   const conds: SQL[] = [];
-  if (!q.cityWide) conds.push(like(auditLog.scopePath, `${q.scopePath}%`));
+  conds.push(
+    q.cityWide
+      ? or(like(auditLog.scopePath, `${q.scopePath}%`), isNull(auditLog.scopePath))!
+      : like(auditLog.scopePath, `${q.scopePath}%`),
+  );
   if (q.actor) conds.push(eq(auditLog.actorUsername, q.actor));
   if (q.action) conds.push(q.action.endsWith('*') ? like(auditLog.action, `${q.action.slice(0, -1)}%`) : eq(auditLog.action, q.action));
   if (q.entityType) conds.push(eq(auditLog.entityType, q.entityType));

@@ -15,6 +15,8 @@ const AuditEntry = Type.Object({
   before: Type.Unknown(),
   after: Type.Unknown(),
   ip: Type.Union([Type.String(), Type.Null()]),
+  /** Region path (significant code prefix) the change belongs to. */
+  scopePath: Type.Union([Type.String(), Type.Null()]),
   note: Type.Union([Type.String(), Type.Null()]),
 });
 
@@ -65,6 +67,7 @@ export function registerAuditRoutes(app: App, db: Db): void {
           before: e.before,
           after: e.after,
           ip: e.ip,
+          scopePath: e.scopePath,
           note: e.note,
         })),
         nextCursor: r.nextId ? String(r.nextId) : null,

@@ -16,6 +16,7 @@ export {
   pointInPolygonRings,
   pointInRing,
   polygonsOf,
+  projectOntoSegment,
   ringArea,
   ringBBox,
   toCounterClockwise,
@@ -23,6 +24,14 @@ export {
   type GeometryIssue,
 } from './polygon.js';
 export { createRng, type Rng } from './random.js';
-export { convexHull, isConvex, makeCityOutline, partitionConvex, randomPointInRing, type PartitionOptions } from './partition.js';
+export {
+  conformRings,
+  convexHull,
+  isConvex,
+  makeCityOutline,
+  partitionConvex,
+  randomPointInRing,
+  type PartitionOptions,
+} from './partition.js';
 export { gcj02ToWgs84, outOfChina, transformGeometry, wgs84ToGcj02 } from './gcj02.js';
 export { SpatialIndex, type IndexedItem } from './spatialIndex.js';

@@ -1,11 +1,35 @@
 import { describe, it, expect } from 'vitest';
-import { convexHull, isConvex, makeCityOutline, partitionConvex, randomPointInRing } from './partition.js';
-import { bboxToRing, centroid, isRingClosed, pointInRing, ringArea, ringBBox } from './polygon.js';
+import { conformRings, convexHull, isConvex, makeCityOutline, partitionConvex, randomPointInRing } from './partition.js';
+import { bboxToRing, centroid, isRingClosed, pointInRing, projectOntoSegment, ringArea, ringBBox } from './polygon.js';
 import { createRng } from './random.js';
 import type { Position, Ring } from './types.js';
 
 const WUHAI: Position = [106.8, 39.6];
 const centroidOf = (ring: Ring) => centroid({ type: 'Polygon', coordinates: [ring] });
+
+type Edge = [Position, Position];
+
+/** Split the rings' edges into those another ring also has (reversed) and the rest. */
+function classifyEdges(rings: Ring[]): { shared: Edge[]; unshared: Edge[] } {
+  const key = (a: Position, b: Position) => `${a[0]},${a[1]}|${b[0]},${b[1]}`;
+  const all = rings.flatMap((ring) => ring.slice(1).map((b, i): Edge => [ring[i]!, b]));
+  const keys = new Set(all.map(([a, b]) => key(a, b)));
+  const shared = all.filter(([a, b]) => keys.has(key(b, a)));
+  return { shared, unshared: all.filter(([a, b]) => !keys.has(key(b, a))) };
+}
+
+/** The distinct numbers of rings claiming points spread along the given edges. */
+function claimCounts(rings: Ring[], edges: Edge[]): number[] {
+  const counts = new Set<number>();
+  for (const [a, b] of edges) {
+    for (const t of [0.5, 0.1, 1 / 3, 0.77]) {
+      const x = a[0] + t * (b[0] - a[0]);
+      const y = a[1] + t * (b[1] - a[1]);
+      counts.add(rings.filter((r) => pointInRing(x, y, r)).length);
+    }
+  }
+  return [...counts];
+}
 
 /** Parents to tile: a plain square and irregular city outlines. */
 const parents: [string, Ring][] = [
@@ -43,22 +67,9 @@ describe('partitionConvex', () => {
 
   it('gives points on shared edges to exactly one cell', () => {
     const cells = partitionConvex(parents[1]![1], 15, createRng('edges'));
-    const key = (a: Position, b: Position) => `${a[0]},${a[1]}|${b[0]},${b[1]}`;
-    const edges = new Set(cells.flatMap((c) => c.slice(1).map((b, i) => key(c[i]!, b))));
-    let shared = 0;
-    for (const cell of cells) {
-      for (let i = 0; i + 1 < cell.length; i++) {
-        const [a, b] = [cell[i]!, cell[i + 1]!];
-        if (!edges.has(key(b, a))) continue; // on the outer boundary
-        shared++;
-        for (const t of [0.5, 0.1, 1 / 3, 0.77]) {
-          const x = a[0] + t * (b[0] - a[0]);
-          const y = a[1] + t * (b[1] - a[1]);
-          expect(cells.filter((c) => pointInRing(x, y, c)).length).toBe(1);
-        }
-      }
-    }
-    expect(shared).toBeGreaterThan(20);
+    const { shared } = classifyEdges(cells);
+    expect(shared.length).toBeGreaterThan(20);
+    expect(claimCounts(cells, shared)).toEqual([1]);
   });
 
   it('is deterministic and numbers cells north-west first', () => {
@@ -89,6 +100,30 @@ describe('partitionConvex', () => {
     expect(() => partitionConvex(square, 0, createRng('x'))).toThrow(RangeError);
     const notConvex: Ring = [[0, 0], [2, 0], [1, 0.5], [2, 2], [0, 2], [0, 0]];
     expect(() => partitionConvex(notConvex, 3, createRng('x'))).toThrow(/convex/);
+  });
+});
+
+describe('conformRings', () => {
+  it('removes T-junctions between cells of neighbouring parents', () => {
+    const outline = parents[1]![1];
+    const rng = createRng('conform');
+    const grids = partitionConvex(outline, 6, rng).flatMap((street) => partitionConvex(street, rng.int(5, 9), rng));
+    const onOutline = ([a, b]: [Position, Position]) => {
+      const mid: Position = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+      return outline.slice(1).some((q, i) => projectOntoSegment(mid, outline[i]!, q).distance < 1e-9);
+    };
+
+    // Before: some edges inside the city have no twin, because the neighbour's vertices differ.
+    expect(classifyEdges(grids).unshared.filter((e) => !onOutline(e)).length).toBeGreaterThan(0);
+
+    const conformed = conformRings(grids);
+    const { shared, unshared } = classifyEdges(conformed);
+    expect(unshared.filter((e) => !onOutline(e))).toEqual([]);
+    expect(claimCounts(conformed, shared)).toEqual([1]);
+    conformed.forEach((ring, i) => {
+      expect(ringArea(ring)).toBeCloseTo(ringArea(grids[i]!), 15);
+      expect(isConvex(ring)).toBe(true);
+    });
   });
 });
 

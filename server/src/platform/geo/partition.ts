@@ -1,4 +1,14 @@
-import { centroid, clipConvexByHalfPlane, closeRing, openRing, pointInRing, ringBBox, toCounterClockwise } from './polygon.js';
+import Flatbush from 'flatbush';
+import {
+  centroid,
+  clipConvexByHalfPlane,
+  closeRing,
+  openRing,
+  pointInRing,
+  projectOntoSegment,
+  ringBBox,
+  toCounterClockwise,
+} from './polygon.js';
 import type { Rng } from './random.js';
 import type { Position, Ring } from './types.js';
 
@@ -92,6 +102,8 @@ export function makeCityOutline(center: Position, radiusKm: number, rng: Rng, ve
  * Voronoi cells (the parent clipped by the perpendicular bisector against every other
  * seed), a few Lloyd rounds, then vertex snapping so neighbours share bit-identical
  * vertices (which the half-open point-in-polygon rule needs to split edges cleanly).
+ * Cells of different parents do not share vertices along the parents' common edge; run
+ * conformRings over the finest level of a hierarchy before indexing it.
  * Cells are closed, counter-clockwise and ordered north-west first (latitude bands from
  * north to south, west to east within a band), so sequential numbering reads naturally.
  */
@@ -101,7 +113,7 @@ export function partitionConvex(polygon: Ring, n: number, rng: Rng, opts: Partit
   if (!isConvex(parent)) throw new RangeError('partitionConvex: polygon must be convex');
   if (n === 1) return [parent];
 
-  const [, minY, , maxY] = ringBBox(parent);
+  const [minX, minY, maxX, maxY] = ringBBox(parent);
   const xScale = opts.xScale ?? Math.cos(((minY + maxY) / 2) * DEG);
   let seeds = sampleSeeds(parent, n, rng);
   let cells = voronoiCells(parent, seeds, xScale);
@@ -109,7 +121,10 @@ export function partitionConvex(polygon: Ring, n: number, rng: Rng, opts: Partit
     seeds = cells.map((cell) => centroid({ type: 'Polygon', coordinates: [cell] }));
     cells = voronoiCells(parent, seeds, xScale);
   }
-  return sortNorthWestFirst(snapSharedVertices(parent, cells), xScale);
+  const tol = 1e-9 * Math.max(maxX - minX, maxY - minY);
+  // Parent first, so its vertices become the representatives the cells snap to.
+  const snapped = snapVertices([openRing(parent), ...cells.map((cell) => openRing(cell))], tol).slice(1);
+  return sortNorthWestFirst(snapped.map((cell) => toCounterClockwise(finishRing(cell))), xScale);
 }
 
 /** n distinct interior points (coincident seeds would have no bisector). */
@@ -146,18 +161,14 @@ function voronoiCells(parent: Ring, seeds: Position[], xScale: number): Ring[] {
 }
 
 /**
- * Merge vertices closer than a tiny tolerance to one representative, preferring the
- * parent's own vertices, so rounding differences between independently clipped
- * neighbours disappear.
+ * Merge vertices closer than `tol` to one representative (earlier rings win ties),
+ * so rounding differences between independently computed neighbours disappear.
+ * Takes and returns open vertex lists of the same shape.
  */
-function snapSharedVertices(parent: Ring, cells: Ring[]): Ring[] {
-  const [minX, minY, maxX, maxY] = ringBBox(parent);
-  const tol = 1e-9 * Math.max(maxX - minX, maxY - minY);
-  const rings = [openRing(parent), ...cells.map((cell) => openRing(cell))];
-  const snapped: Position[][] = rings.map((ring) => ring.slice());
+function snapVertices(rings: Position[][], tol: number): Position[][] {
+  const snapped = rings.map((ring) => ring.slice());
   const refs = rings.flatMap((ring, r) => ring.map((p, v) => ({ r, v, p, done: false })));
-  // Stable sort keeps parent vertices ahead of equal-x cell vertices, making them the representatives.
-  refs.sort((s, t) => s.p[0] - t.p[0]);
+  refs.sort((s, t) => s.p[0] - t.p[0]); // stable: earlier rings stay ahead on equal x
   for (let i = 0; i < refs.length; i++) {
     const rep = refs[i]!;
     if (rep.done) continue;
@@ -169,13 +180,49 @@ function snapSharedVertices(parent: Ring, cells: Ring[]): Ring[] {
       }
     }
   }
-  return snapped.slice(1).map((ring) => {
+  return snapped;
+}
+
+/** Open vertex list → closed ring without repeated vertices. */
+function finishRing(vertices: Position[]): Ring {
+  const out: Position[] = [];
+  for (const p of vertices) {
+    const last = out[out.length - 1];
+    if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push([p[0], p[1]]);
+  }
+  return closeRing(out);
+}
+
+/**
+ * Make rings that tile an area share their boundaries vertex for vertex: snap vertices
+ * within `tolerance` (degrees) together, then insert into each edge every other ring's
+ * vertex lying on it. Needed after partitioning level by level: cells of neighbouring
+ * parents meet along the parents' common edge at different points (T-junctions), and the
+ * half-open point-in-polygon rule only splits an edge cleanly when both sides share it
+ * exactly. Ring order and orientation are kept.
+ */
+export function conformRings(rings: readonly Ring[], tolerance = 1e-9): Ring[] {
+  const open = snapVertices(rings.map((ring) => openRing(ring)), tolerance);
+  const unique = new Map<string, Position>();
+  for (const ring of open) for (const p of ring) unique.set(`${p[0]},${p[1]}`, p);
+  const vertices = [...unique.values()];
+  if (vertices.length === 0) return rings.map((ring) => closeRing(ring));
+  const tree = new Flatbush(vertices.length);
+  for (const [x, y] of vertices) tree.add(x, y, x, y);
+  tree.finish();
+  return open.map((ring) => {
     const out: Position[] = [];
-    for (const p of ring) {
-      const last = out[out.length - 1];
-      if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push([p[0], p[1]]);
-    }
-    return toCounterClockwise(closeRing(out));
+    ring.forEach((a, i) => {
+      const b = ring[(i + 1) % ring.length]!;
+      out.push(a);
+      const onEdge = tree
+        .search(Math.min(a[0], b[0]) - tolerance, Math.min(a[1], b[1]) - tolerance, Math.max(a[0], b[0]) + tolerance, Math.max(a[1], b[1]) + tolerance)
+        .map((k) => ({ p: vertices[k]!, ...projectOntoSegment(vertices[k]!, a, b) }))
+        .filter(({ t, distance }) => t > 0 && t < 1 && distance <= tolerance)
+        .sort((u, w) => u.t - w.t);
+      for (const { p } of onEdge) out.push(p);
+    });
+    return finishRing(out);
   });
 }
 

@@ -204,6 +204,20 @@ export function centroid(geometry: PolygonalGeometry): Position {
   return [sum[0] / outer.length, sum[1] / outer.length];
 }
 
+/**
+ * Where p projects onto segment a–b: parameter t (0 at a, 1 at b, unclamped) and the
+ * planar distance from p to the segment's line, in the input units.
+ */
+export function projectOntoSegment(p: Position, a: Position, b: Position): { t: number; distance: number } {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const len2 = dx * dx + dy * dy;
+  if (len2 === 0) return { t: 0, distance: Math.hypot(p[0] - a[0], p[1] - a[1]) };
+  const px = p[0] - a[0];
+  const py = p[1] - a[1];
+  return { t: (px * dx + py * dy) / len2, distance: Math.abs(dx * py - dy * px) / Math.sqrt(len2) };
+}
+
 // ---------------------------------------------------------------------------
 // Clipping
 // ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { makeCityOutline, partitionConvex } from './partition.js';
+import { conformRings, makeCityOutline, partitionConvex } from './partition.js';
 import { bboxToRing, ringBBox } from './polygon.js';
 import { createRng } from './random.js';
 import { SpatialIndex, type IndexedItem } from './spatialIndex.js';
@@ -7,13 +7,12 @@ import type { MultiPolygon, Polygon } from './types.js';
 
 const polygon = (ring: Polygon['coordinates'][number]): Polygon => ({ type: 'Polygon', coordinates: [ring] });
 
-/** Two-level generated city: ~10 streets of 8–12 grids each. */
+/** Two-level generated city: ~10 streets of 8–12 grids each, conformed as the seeder should. */
 function generatedGrids(): IndexedItem<string>[] {
   const rng = createRng('index-test');
   const outline = makeCityOutline([106.8, 39.6], 20, rng, 14);
-  return partitionConvex(outline, 10, rng).flatMap((street, s) =>
-    partitionConvex(street, rng.int(8, 12), rng).map((grid, g) => ({ id: `S${s}-G${g}`, geometry: polygon(grid) })),
-  );
+  const grids = partitionConvex(outline, 10, rng).flatMap((street) => partitionConvex(street, rng.int(8, 12), rng));
+  return conformRings(grids).map((grid, i) => ({ id: `G${i}`, geometry: polygon(grid) }));
 }
 
 describe('SpatialIndex', () => {
@@ -38,17 +37,23 @@ describe('SpatialIndex', () => {
     expect(found).toBeLessThan(10_000);
   });
 
-  it('agrees with brute force on shared grid edges, answering exactly one grid', () => {
-    for (const { geometry } of items.slice(0, 40)) {
+  it('agrees with brute force on grid edges and vertices, never answering two grids', () => {
+    let checked = 0;
+    for (const { geometry } of items) {
       const ring = (geometry as Polygon).coordinates[0]!;
       for (let i = 0; i + 1 < ring.length; i++) {
         const [a, b] = [ring[i]!, ring[i + 1]!];
-        const x = (a[0] + b[0]) / 2;
-        const y = (a[1] + b[1]) / 2;
-        expect(index.locate(x, y)).toBe(SpatialIndex.bruteForceLocate(items, x, y));
-        expect(index.locateAll(x, y).length).toBeLessThanOrEqual(1);
+        for (const t of [0, 0.5, 0.3]) {
+          const x = a[0] + t * (b[0] - a[0]);
+          const y = a[1] + t * (b[1] - a[1]);
+          if (index.locate(x, y) !== SpatialIndex.bruteForceLocate(items, x, y) || index.locateAll(x, y).length > 1) {
+            throw new Error(`edge point (${x}, ${y}) answered inconsistently`);
+          }
+          checked++;
+        }
       }
     }
+    expect(checked).toBeGreaterThan(1000);
   });
 
   it('reports its size and handles holes, multipolygons, overlaps and empty input', () => {

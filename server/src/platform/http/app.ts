@@ -24,11 +24,21 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Every route with its access rule, for the scope test and docs. */
+    routeTable: RouteEntry[];
+  }
   interface FastifyRequest {
     actor: Actor | undefined;
     sessionTokenHash: string | undefined;
     locale: Locale;
   }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access | undefined;
 }
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -104,8 +114,11 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   app.decorateRequest('sessionTokenHash', undefined);
   app.decorateRequest('locale', 'zh-CN');
 
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     const url = route.url;
+    for (const m of [route.method].flat()) if (m !== 'HEAD') routeTable.push({ method: m, url, access: route.config?.access });
     if (!url.startsWith('/api') || UNGUARDED_PREFIXES.some((p) => url.startsWith(p))) return;
     if (!route.config?.access) throw new Error(`route ${route.method} ${url} declares no access rule`);
   });

@@ -201,7 +201,7 @@ export default function MapPage() {
         const layer = L.geoJSON({ ...fc, features } as unknown as GeoJsonInput, {
           style: () => {
             const color = PALETTE[i++ % PALETTE.length] ?? '#1677ff';
-            return { color, weight: 1.5, opacity: 0.9, fillColor: color, fillOpacity: 0.14 };
+            return { color, weight: 1.5, opacity: 0.9, fillColor: color, fillOpacity: 0.14, className: 'grid-polygon' };
           },
           onEachFeature: (feature, lyr) => {
             const p = feature.properties as GridFeatureProps;
@@ -210,6 +210,7 @@ export default function MapPage() {
             path.bindTooltip(text, permanentLabels
               ? { permanent: true, direction: 'center', className: 'grid-label' }
               : { sticky: true, direction: 'top', className: 'grid-tooltip' });
+            path.on('add', () => path.getElement()?.setAttribute('data-code', p.code));
             path.on('mouseover', () => path.setStyle({ weight: 3, fillOpacity: 0.3 }));
             path.on('mouseout', () => path.setStyle({ weight: 1.5, fillOpacity: 0.14 }));
             path.on('click', (e: L.LeafletMouseEvent) => {
@@ -297,7 +298,7 @@ export default function MapPage() {
             weight: 1,
             fillColor: '#ffd666',
             fillOpacity: 0.95,
-            bubblingMouseEvents: true,
+            className: 'building-marker',
           });
           const floors = p.floors != null ? ` · ${tRef.current('map.floors', { n: p.floors })}` : '';
           m.bindTooltip(`${escapeHtml(p.name)}${floors}`, { direction: 'top', className: 'grid-tooltip' });

@@ -1,0 +1,255 @@
+/**
+ * Walks every /api endpoint with users of every role and scope, and proves that no read or
+ * write crosses a scope. A new endpoint without a row here fails the first test; an endpoint
+ * that skips `authorize` fails the second (an out-of-scope caller would get a 2xx).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { SYSTEM_CONTEXT } from '../audit/index.js';
+import { importDivisions } from '../../modules/regions/divisionImporter.js';
+import { parseRegionCode } from '../../modules/regions/codes.js';
+import { authRepo } from '../auth/repo.js';
+import { PERMISSIONS, type Action, type Role } from './roles.js';
+
+interface Fixture {
+  /** Grid inside every Wuhai demo scope, another in a different district, one in another city. */
+  grid: { in: string; out: string; otherCity: string };
+  community: { in: string; out: string; otherCity: string };
+  user: { in: number; out: number; otherCity: number };
+}
+
+interface Caller {
+  username: string;
+  role: Role;
+  scopePath: string | null;
+  cookie: string;
+}
+
+type Target = 'in' | 'out';
+
+interface Case {
+  method: 'GET' | 'POST' | 'PATCH';
+  url: string;
+  /** Unscoped by design: geography lookup and one's own account. */
+  access: Action | 'public' | 'authenticated';
+  /** Build the request for a target inside or outside the caller's scope. */
+  request?: (t: Target, f: Fixture, c: Caller, n: number) => { url: string; body?: unknown };
+  /** For list endpoints: the region path of every returned item (null = unscoped item). */
+  itemPaths?: (body: any) => (string | null)[];
+  ok: number;
+}
+
+const pathOf = (code: string) => parseRegionCode(code)!.path;
+/** Out-of-scope target for the caller: the city admin's "outside" is another city. */
+const pick = (o: { in: any; out: any; otherCity: any }, t: Target, c: Caller) => (t === 'in' ? o.in : c.role === 'city_admin' ? o.otherCity : o.out);
+
+const CASES: Case[] = [
+  { method: 'GET', url: '/api/config', access: 'public', ok: 200 },
+  { method: 'GET', url: '/api/openapi.json', access: 'public', ok: 200 },
+  { method: 'POST', url: '/api/auth/login', access: 'public', ok: 401, request: () => ({ url: '/api/auth/login', body: { username: 'nobody', password: 'x' } }) },
+  { method: 'GET', url: '/api/auth/me', access: 'authenticated', ok: 200 },
+  { method: 'POST', url: '/api/auth/logout', access: 'authenticated', ok: 204, request: () => ({ url: '/api/auth/logout' }) },
+  {
+    method: 'POST',
+    url: '/api/auth/password',
+    access: 'authenticated',
+    ok: 400,
+    request: () => ({ url: '/api/auth/password', body: { currentPassword: 'wrong-one-1', newPassword: 'whatever-2026' } }),
+  },
+  { method: 'GET', url: '/api/geo/locate', access: 'geo.locate', ok: 200, request: () => ({ url: '/api/geo/locate?lng=106.82&lat=39.62' }) },
+  { method: 'GET', url: '/api/regions/:code', access: 'region.read', ok: 200, request: (t, f, c) => ({ url: `/api/regions/${pick(f.grid, t, c)}` }) },
+  { method: 'GET', url: '/api/regions/:code/children', access: 'region.read', ok: 200, request: (t, f, c) => ({ url: `/api/regions/${pick(f.community, t, c)}/children` }) },
+  {
+    method: 'GET',
+    url: '/api/regions/:code/grids.geojson',
+    access: 'region.read',
+    ok: 200,
+    request: (t, f, c) => ({ url: `/api/regions/${pick(f.community, t, c)}/grids.geojson` }),
+  },
+  { method: 'GET', url: '/api/regions/:code/buildings', access: 'building.read', ok: 200, request: (t, f, c) => ({ url: `/api/regions/${pick(f.grid, t, c)}/buildings` }) },
+  {
+    method: 'GET',
+    url: '/api/regions/:code/buildings.geojson',
+    access: 'building.read',
+    ok: 200,
+    request: (t, f, c) => ({ url: `/api/regions/${pick(f.grid, t, c)}/buildings.geojson` }),
+  },
+  {
+    method: 'GET',
+    url: '/api/regions/search',
+    access: 'region.read',
+    ok: 200,
+    request: () => ({ url: `/api/regions/search?q=${encodeURIComponent('社区')}&limit=100` }),
+    itemPaths: (b: { code: string }[]) => b.map((r) => pathOf(r.code)),
+  },
+  {
+    method: 'POST',
+    url: '/api/regions',
+    access: 'region.write',
+    ok: 201,
+    request: (t, f, c) => ({ url: '/api/regions', body: { parentCode: pick(f.community, t, c), name: '测试网格', level: 'grid' } }),
+  },
+  { method: 'PATCH', url: '/api/regions/:code', access: 'region.write', ok: 200, request: (t, f, c) => ({ url: `/api/regions/${pick(f.grid, t, c)}`, body: { name: '改名网格' } }) },
+  {
+    method: 'POST',
+    url: '/api/buildings',
+    access: 'building.write',
+    ok: 201,
+    request: (t, f, c) => ({ url: '/api/buildings', body: { regionCode: pick(f.grid, t, c), name: '测试楼', lng: 0, lat: 0 } }),
+  },
+  {
+    method: 'GET',
+    url: '/api/users',
+    access: 'user.read',
+    ok: 200,
+    request: () => ({ url: '/api/users?limit=500' }),
+    itemPaths: (b: { items: { scope: { code: string } | null }[] }) => b.items.map((u) => (u.scope ? pathOf(u.scope.code) : null)),
+  },
+  {
+    method: 'POST',
+    url: '/api/users',
+    access: 'user.write',
+    ok: 201,
+    request: (t, f, c, n) => ({
+      url: '/api/users',
+      body: { username: `u${n}x${c.username}`, displayName: '测试', password: 'Passw0rd-test', role: 'grid_worker', scopeCode: pick(f.grid, t, c) },
+    }),
+  },
+  { method: 'PATCH', url: '/api/users/:id', access: 'user.write', ok: 200, request: (t, f, c) => ({ url: `/api/users/${pick(f.user, t, c)}`, body: { department: '测试科' } }) },
+  { method: 'POST', url: '/api/users/:id/unlock', access: 'user.write', ok: 200, request: (t, f, c) => ({ url: `/api/users/${pick(f.user, t, c)}/unlock` }) },
+  {
+    method: 'GET',
+    url: '/api/audit',
+    access: 'audit.read',
+    ok: 200,
+    request: () => ({ url: '/api/audit?limit=500' }),
+    itemPaths: (b: { items: { scopePath: string | null }[] }) => b.items.map((e) => e.scopePath),
+  },
+];
+
+let t: TestApp;
+let f: Fixture;
+const callers: Caller[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp('demo');
+  const { regions, users } = t.services;
+  const first = async (code: string) => (await regions.childrenUnchecked(code))[0]!.code;
+  // Demo accounts sit in 海勃湾区's first street → community → grid; 海南区 is "elsewhere".
+  const c1 = await first(await first('150302000000'));
+  const g1 = await first(c1);
+  const c2 = await first(await first('150303000000'));
+  const g2 = await first(c2);
+  // A second city, so even the city administrator has an outside.
+  await importDivisions(t.database.db, '1502', SYSTEM_CONTEXT);
+  const c3 = await first(await first(await first('150200000000')));
+  await regions.createCell(
+    { id: 0, username: 'system', displayName: 'system', role: 'city_admin', scopeCode: '150200000000', scopePath: '1502', department: null },
+    { parentCode: c3, name: '包头测试网格', level: 'grid' },
+    SYSTEM_CONTEXT,
+  );
+  const g3 = await first(c3);
+  const mk = async (username: string, role: Role, scopeCode: string | null) => {
+    await users.ensureSystemUser({ username, displayName: username, password: 'Passw0rd-fixture', role, scopeCode }, SYSTEM_CONTEXT);
+  };
+  await mk('target-in', 'grid_worker', g1);
+  await mk('target-out', 'grid_worker', g2);
+  await mk('target-other', 'grid_worker', g3);
+  await mk('district01', 'district_staff', '150302000000');
+  await mk('handler01', 'dept_handler', (await regions.lookup(c1))!.code.slice(0, 9).padEnd(12, '0'));
+  await mk('resident01', 'resident', null);
+  const ids: Record<string, number> = {};
+  for (const u of ['target-in', 'target-out', 'target-other']) ids[u] = (await authRepo.findByUsername(t.database.db, u))!.id;
+  f = {
+    grid: { in: g1, out: g2, otherCity: g3 },
+    community: { in: c1, out: c2, otherCity: c3 },
+    user: { in: ids['target-in']!, out: ids['target-out']!, otherCity: ids['target-other']! },
+  };
+  const accounts: [string, Role, string | null][] = [
+    ['admin', 'city_admin', '1503'],
+    ['district01', 'district_staff', '150302'],
+    ['street01', 'street_staff', pathOf(c1).slice(0, 9)],
+    ['community01', 'community_staff', pathOf(c1)],
+    ['grid01', 'grid_worker', pathOf(g1)],
+    ['handler01', 'dept_handler', pathOf(c1).slice(0, 9)],
+    ['resident01', 'resident', null],
+  ];
+  for (const [username, role, scopePath] of accounts) {
+    const pw = username.endsWith('01') && !['district01', 'handler01', 'resident01'].includes(username) ? 'gridwork-demo' : 'Passw0rd-fixture';
+    callers.push({ username, role, scopePath, cookie: await t.login(username === 'admin' ? 'admin' : username, username === 'admin' ? 'gridwork-demo' : pw) });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('scope: every endpoint is covered', () => {
+  it('has a case for every registered /api route, with the same access rule', () => {
+    const registered = t.app.routeTable
+      .filter((r) => r.url.startsWith('/api') && !r.url.startsWith('/api/docs'))
+      .map((r) => `${r.method} ${r.url} ${r.access}`)
+      .sort();
+    const covered = CASES.map((c) => `${c.method} ${c.url} ${c.access}`).sort();
+    expect(registered).toEqual(covered);
+  });
+});
+
+describe('scope: no read or write crosses a scope', () => {
+  let n = 0;
+  for (const c of CASES) {
+    it(`${c.method} ${c.url}`, async () => {
+      for (const caller of callers) {
+        for (const target of ['in', 'out'] as const) {
+          // Log-out ends the session the other rows use; test it with a fresh one.
+          const cookie = c.url === '/api/auth/logout' ? await t.login(caller.username, caller.username === 'admin' || ['street01', 'community01', 'grid01'].includes(caller.username) ? 'gridwork-demo' : 'Passw0rd-fixture') : caller.cookie;
+          const req = c.request ? c.request(target, f, caller, ++n) : { url: c.url };
+          const res = await t.app.inject({ method: c.method, url: req.url, payload: req.body as never, headers: { cookie } });
+          const label = `${caller.username} (${caller.role}) ${target} → ${res.statusCode} ${res.body.slice(0, 160)}`;
+          if (c.access === 'public' || c.access === 'authenticated') {
+            expect(res.statusCode, label).toBe(c.ok);
+            continue;
+          }
+          const allowed = PERMISSIONS[caller.role].has(c.access);
+          if (!allowed) {
+            expect(res.statusCode, label).toBe(403);
+            expect(res.json().code, label).toBe('auth.forbidden');
+            continue;
+          }
+          if (c.itemPaths) {
+            // Lists take the scope from the caller: every item must lie inside it.
+            expect(res.statusCode, label).toBe(c.ok);
+            const paths = c.itemPaths(res.json());
+            for (const p of paths) {
+              if (p === null) expect(caller.role, `${label}: unscoped item`).toBe('city_admin');
+              else expect(p.startsWith(caller.scopePath!), `${label}: item ${p}`).toBe(true);
+            }
+            continue;
+          }
+          if (c.access === 'geo.locate') {
+            expect(res.statusCode, label).toBe(c.ok);
+            continue;
+          }
+          const insideExists = target === 'out' || pathOf(pick(f.grid, 'in', caller)).startsWith(caller.scopePath!);
+          if (target === 'in') {
+            // Community-level targets are not inside a grid worker's scope; those rows are skipped.
+            const needsCommunity = /children|grids\.geojson|^\/api\/regions$/.test(c.url) || (c.method === 'POST' && c.url === '/api/regions');
+            const inside = needsCommunity ? pathOf(f.community.in).startsWith(caller.scopePath!) : insideExists;
+            if (!inside) continue;
+            // Building points must lie in the grid; a (0,0) point is refused with 400 after the scope check passed.
+            const expected = c.url === '/api/buildings' ? 400 : c.ok;
+            expect(res.statusCode, label).toBe(expected);
+          } else {
+            expect(res.statusCode, label).toBe(403);
+            expect(res.json().code, label).toBe('scope.forbidden');
+          }
+        }
+      }
+      // And nobody gets in without a session.
+      const req = c.request ? c.request('in', f, callers[0]!, ++n) : { url: c.url };
+      const anon = await t.app.inject({ method: c.method, url: req.url, payload: req.body as never });
+      if (c.access === 'public') expect(anon.statusCode).toBe(c.ok);
+      else expect(anon.statusCode).toBe(401);
+    });
+  }
+});

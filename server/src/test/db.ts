@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../platform/db/client.js';
+import { pgliteTemplatePath, pgTemplateName, testDatabaseUrl, withDatabaseName, type TemplateName } from './templates.js';
+
+export const TEST_DB_KIND = (process.env.GW_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
+
+/**
+ * A private database for one test file, cloned from a template: a PGlite data-dir dump, or a
+ * PostgreSQL `CREATE DATABASE … TEMPLATE`. Closing it drops the PostgreSQL copy.
+ */
+export async function openTestDatabase(template: TemplateName = 'empty'): Promise<Database> {
+  if (TEST_DB_KIND === 'pglite') {
+    const blob = new Blob([fs.readFileSync(pgliteTemplatePath(template))]);
+    return openDatabase({ loadDataDir: blob });
+  }
+  const url = testDatabaseUrl()!;
+  const name = `gridwork_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    // Parallel clones of one template can collide on its lock; retry briefly.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${pgTemplateName(template)}`);
+        break;
+      } catch (e) {
+        if (attempt >= 20 || !/being accessed by other users/.test(String(e))) throw e;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({ databaseUrl: withDatabaseName(url, name), poolSize: 5 });
+  const close = database.close;
+  database.close = async () => {
+    await close();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => c.end());
+  };
+  return database;
+}

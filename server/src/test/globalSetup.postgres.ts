@@ -1,0 +1,3 @@
+import { setupTemplates } from './templateSetup.js';
+
+export default () => setupTemplates('postgres');
