@@ -8,7 +8,8 @@ export function useLabels() {
   const role = useCallback((r: string | null | undefined) => (r ? tx(`role.${r}`, r) : ''), [tx]);
   const level = useCallback((l: RegionLevel | string | null | undefined) => (l ? tx(`level.${l}`, l) : ''), [tx]);
   const perm = useCallback((p: string) => tx(`perm.${p}`, p), [tx]);
-  return { role, level, perm };
+  const kind = useCallback((k: string | null | undefined) => (k ? tx(`kind.${k}`, k) : ''), [tx]);
+  return { role, level, perm, kind };
 }
 
 export function formatTime(iso: string | null | undefined, lang: string): string {

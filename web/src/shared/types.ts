@@ -124,6 +124,7 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   ip: string | null;
+  note?: string | null;
 }
 
 /** Minimal GeoJSON types (we avoid depending on @types/geojson directly). */

@@ -4,6 +4,7 @@ import { bumpCounter } from '../../platform/settings/index.js';
 import {
   areaM2,
   centroid,
+  conformRings,
   createRng,
   makeCityOutline,
   partitionConvex,
@@ -182,6 +183,14 @@ export async function generateDemoGeometry(db: Db, cityCode: string, ctx: AuditC
         });
       }
     }
+  }
+
+  // Cells of neighbouring parents meet at different vertices; make shared edges identical so a
+  // point on a boundary belongs to exactly one grid.
+  for (const level of ['grid', 'microgrid']) {
+    const rows = upserts.filter((r) => r.level === level);
+    const conformed = conformRings(rows.map((r) => (r.geometry as unknown as Polygon).coordinates[0]!));
+    rows.forEach((r, i) => Object.assign(r, geomColumns(conformed[i]!)));
   }
 
   await db.transaction(async (tx) => {

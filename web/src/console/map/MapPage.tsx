@@ -106,7 +106,7 @@ export default function MapPage() {
   useEffect(() => {
     const el = containerRef.current;
     if (!el) return;
-    const map = L.map(el, { zoomControl: true, attributionControl: true, minZoom: 3, maxZoom: 19 });
+    const map = L.map(el, { zoomControl: true, attributionControl: true, minZoom: 3, maxZoom: 19, zoomSnap: 0.25 });
     map.setView(DEFAULT_CENTER, 10);
     map.attributionControl.setPrefix('Leaflet');
     gridLayerRef.current = L.layerGroup().addTo(map);
@@ -196,7 +196,6 @@ export default function MapPage() {
         const features = fc.features.filter((f) => f.geometry);
         const n = features.length;
         const permanentLabels = n <= 150;
-        const withCode = n <= 40;
         let i = 0;
         const layer = L.geoJSON({ ...fc, features } as unknown as GeoJsonInput, {
           style: () => {
@@ -206,13 +205,20 @@ export default function MapPage() {
           onEachFeature: (feature, lyr) => {
             const p = feature.properties as GridFeatureProps;
             const path = lyr as L.Path;
-            const text = withCode || !permanentLabels ? `${escapeHtml(p.name)}<br/><span class="grid-label-code">${escapeHtml(p.code)}</span>` : escapeHtml(p.name);
+            // Permanent labels show the name; the code appears while hovering (or always in hover tooltips).
+            const text = `${escapeHtml(p.name)}<span class="grid-label-code">${escapeHtml(p.code)}</span>`;
             path.bindTooltip(text, permanentLabels
               ? { permanent: true, direction: 'center', className: 'grid-label' }
               : { sticky: true, direction: 'top', className: 'grid-tooltip' });
             path.on('add', () => path.getElement()?.setAttribute('data-code', p.code));
-            path.on('mouseover', () => path.setStyle({ weight: 3, fillOpacity: 0.3 }));
-            path.on('mouseout', () => path.setStyle({ weight: 1.5, fillOpacity: 0.14 }));
+            path.on('mouseover', () => {
+              path.setStyle({ weight: 3, fillOpacity: 0.3 });
+              path.getTooltip()?.getElement()?.classList.add('hover');
+            });
+            path.on('mouseout', () => {
+              path.setStyle({ weight: 1.5, fillOpacity: 0.14 });
+              path.getTooltip()?.getElement()?.classList.remove('hover');
+            });
             path.on('click', (e: L.LeafletMouseEvent) => {
               if (locateModeRef.current) return; // the map's click handler locates
               L.popup({ maxWidth: 280 }).setLatLng(e.latlng).setContent(popupContent(p)).openOn(map);

@@ -113,9 +113,14 @@ export default function AuditPage() {
         scroll={{ x: 900 }}
         data-testid="audit-table"
         expandable={{
-          rowExpandable: (r) => r.before != null || r.after != null,
+          rowExpandable: (r) => r.before != null || r.after != null || !!r.note,
           expandedRowRender: (r) => (
             <Row gutter={12}>
+              {r.note && (
+                <Col span={24} style={{ marginBottom: 8 }}>
+                  <Typography.Text type="secondary">{r.note}</Typography.Text>
+                </Col>
+              )}
               <Col span={12}>
                 <Typography.Text strong>{t('audit.before')}</Typography.Text>
                 <Json value={r.before} />

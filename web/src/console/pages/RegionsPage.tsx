@@ -218,7 +218,7 @@ export default function RegionsPage() {
                     ),
                   },
                   { key: 'level', label: t('region.level'), children: <Tag color="blue">{labels.level(detail.level)}</Tag> },
-                  { key: 'kind', label: t('region.kind'), children: detail.kind || t('common.none') },
+                  { key: 'kind', label: t('region.kind'), children: detail.kind ? labels.kind(detail.kind) : t('common.none') },
                   {
                     key: 'parent',
                     label: t('region.parent'),

@@ -41,6 +41,13 @@ export const en: Partial<Record<MessageKey, string>> = {
   'level.grid': 'Grid',
   'level.microgrid': 'Micro-grid',
 
+  'kind.street': 'Street (subdistrict)',
+  'kind.town': 'Town',
+  'kind.township': 'Township',
+  'kind.residents_committee': 'Residents committee',
+  'kind.villagers_committee': 'Villagers committee',
+  'kind.other': 'Other',
+
   'role.city_admin': 'City administrator',
   'role.district_staff': 'District staff',
   'role.street_staff': 'Street staff',

@@ -39,6 +39,13 @@ export const zhCN = {
   'level.grid': '网格',
   'level.microgrid': '微网格',
 
+  'kind.street': '街道',
+  'kind.town': '镇',
+  'kind.township': '乡',
+  'kind.residents_committee': '居民委员会',
+  'kind.villagers_committee': '村民委员会',
+  'kind.other': '其他',
+
   'role.city_admin': '市级管理员',
   'role.district_staff': '区县工作人员',
   'role.street_staff': '街道工作人员',
