@@ -110,6 +110,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // JSON only: a text/plain body is what a cross-site form can send without a preflight (CSRF).
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('actor', undefined);
   app.decorateRequest('sessionTokenHash', undefined);
   app.decorateRequest('locale', 'zh-CN');

@@ -193,6 +193,7 @@ export default function MapPage() {
       .gridsGeoJson(code, level, crs, ctrl.signal)
       .then((fc) => {
         group.clearLayers();
+        boundsRef.current = null;
         const features = fc.features.filter((f) => f.geometry);
         const n = features.length;
         const permanentLabels = n <= 150;
@@ -230,7 +231,7 @@ export default function MapPage() {
         const b = layer.getBounds();
         boundsRef.current = b.isValid() ? b : null;
         if (b.isValid()) map.fitBounds(b, { padding: [24, 24], maxZoom: 18 });
-        else if (node.center) map.setView([node.center[1], node.center[0]], 13);
+        else fitFallback();
       })
       .catch((err: unknown) => {
         if (ctrl.signal.aborted) return;
@@ -240,6 +241,18 @@ export default function MapPage() {
       })
       .finally(() => !ctrl.signal.aborted && setLoading(false));
     return () => ctrl.abort();
+
+    /** Nothing drawn: fit to the buildings if any, else centre on the node. */
+    function fitFallback() {
+      const markers = buildingLayerRef.current?.getLayers() as L.CircleMarker[] | undefined;
+      if (markers?.length) {
+        const bb = L.latLngBounds(markers.map((m) => m.getLatLng()));
+        boundsRef.current = bb;
+        map?.fitBounds(bb, { padding: [48, 48], maxZoom: 17 });
+      } else if (node?.center) {
+        map?.setView([node.center[1], node.center[0]], 14);
+      }
+    }
 
     function popupContent(p: GridFeatureProps): HTMLElement {
       const tr = tRef.current;
@@ -312,6 +325,12 @@ export default function MapPage() {
           n++;
         }
         setBuildingCount(n);
+        // No polygons to frame the view (e.g. a grid without micro-grids): frame the buildings.
+        const map = mapRef.current;
+        if (map && n > 0 && !boundsRef.current) {
+          const bb = L.latLngBounds((group.getLayers() as L.CircleMarker[]).map((m) => m.getLatLng()));
+          map.fitBounds(bb, { padding: [48, 48], maxZoom: 17 });
+        }
       })
       .catch(() => {
         /* buildings are optional decoration; grid errors are reported above */

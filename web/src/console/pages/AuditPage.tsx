@@ -27,7 +27,12 @@ function toQuery(f: Filters): AuditQuery {
 }
 
 function Json({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <Typography.Text type="secondary">—</Typography.Text>;
+  if (value === null || value === undefined)
+    return (
+      <div className="json-block">
+        <Typography.Text type="secondary">null</Typography.Text>
+      </div>
+    );
   return <pre className="json-block">{JSON.stringify(value, null, 2)}</pre>;
 }
 

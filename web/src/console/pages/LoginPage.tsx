@@ -33,6 +33,8 @@ export function LoginPage() {
   const [error, setError] = useState<{ title: string; detail?: string } | null>(null);
 
   const target = targetOf(location.state);
+  const passwords = new Set(config.demoAccounts.map((a) => a.password));
+  const sharedPassword = passwords.size === 1 ? [...passwords][0] : null;
   if (status === 'ready' && user && !busy) return <Navigate to={target} replace />;
 
   const submit = async (v: Values) => {
@@ -105,15 +107,22 @@ export function LoginPage() {
                 <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
                   {t('login.demoHint')}
                 </Typography.Paragraph>
+                {sharedPassword && (
+                  <Typography.Paragraph style={{ marginBottom: 8 }}>
+                    {t('login.password')}：<Typography.Text code copyable>{sharedPassword}</Typography.Text>
+                  </Typography.Paragraph>
+                )}
                 <Table<DemoAccount>
                   size="small"
                   pagination={false}
                   rowKey="username"
                   dataSource={config.demoAccounts}
-                  onRow={(a) => ({ onClick: () => fill(a), style: { cursor: 'pointer' } })}
+                  onRow={(a) => ({ onClick: () => fill(a), style: { cursor: 'pointer' }, 'data-testid': `demo-account-${a.username}` } as React.HTMLAttributes<HTMLElement>)}
                   columns={[
                     { title: t('login.username'), dataIndex: 'username', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-                    { title: t('login.password'), dataIndex: 'password', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+                    ...(sharedPassword
+                      ? []
+                      : [{ title: t('login.password'), dataIndex: 'password', render: (v: string) => <Typography.Text code>{v}</Typography.Text> }]),
                     { title: t('users.role'), dataIndex: 'role', render: (v: string) => labels.role(v) },
                     { title: t('users.displayName'), dataIndex: 'displayName' },
                   ]}
