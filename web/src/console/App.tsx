@@ -21,10 +21,11 @@ const UsersPage = lazy(() => import('./pages/UsersPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
 
 function RequireAuth({ children }: { children: ReactNode }) {
-  const { user, status } = useAuth();
+  const { user, status, signedOut } = useAuth();
   const location = useLocation();
   if (status === 'loading') return <PageSpin />;
-  if (!user) return <Navigate to="/login" replace state={{ from: location }} />;
+  // Remember where the user was (deep link, expired session) unless they signed out on purpose.
+  if (!user) return <Navigate to="/login" replace state={signedOut ? null : { from: location }} />;
   return <>{children}</>;
 }
 

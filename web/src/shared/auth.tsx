@@ -10,6 +10,8 @@ interface AuthValue {
   status: 'loading' | 'ready';
   /** True after a session was lost to a 401 (shown on the login page). */
   expired: boolean;
+  /** True after an explicit sign-out (the next sign-in starts at the home page). */
+  signedOut: boolean;
   login: (username: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
   refresh: () => Promise<void>;
@@ -22,6 +24,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<Me | null>(null);
   const [status, setStatus] = useState<'loading' | 'ready'>('loading');
   const [expired, setExpired] = useState(false);
+  const [signedOut, setSignedOut] = useState(false);
   const userRef = useRef<Me | null>(null);
   userRef.current = user;
 
@@ -52,6 +55,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const login = useCallback(async (username: string, password: string) => {
     const { user: me } = await authApi.login(username, password);
     setExpired(false);
+    setSignedOut(false);
     setUser(me);
     return me;
   }, []);
@@ -61,6 +65,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       await authApi.logout();
     } finally {
       setExpired(false);
+      setSignedOut(true);
       setUser(null);
     }
   }, []);
@@ -70,12 +75,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       user,
       status,
       expired,
+      signedOut,
       login,
       logout,
       refresh,
       can: (perm) => !!user?.permissions.includes(perm),
     }),
-    [user, status, expired, login, logout, refresh],
+    [user, status, expired, signedOut, login, logout, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

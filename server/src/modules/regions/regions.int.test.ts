@@ -88,6 +88,17 @@ describe('the demo city: 乌海市', () => {
     expect(p2.items[0].id).toBeGreaterThan(p1.items[4].id);
   });
 
+  it('answers subtree queries from the path index, not a scan', async () => {
+    const plan = await t.database.db.transaction(async (tx) => {
+      // Tables this small would be scanned anyway; forbid that to see the index is usable.
+      await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+      return rows<{ 'QUERY PLAN': string }>(tx, sql`EXPLAIN SELECT code FROM regions WHERE path LIKE '150302%'`);
+    });
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index (Only )?Scan|Bitmap Index Scan/);
+    expect(text).toMatch(/regions_path/);
+  });
+
   it('searches by partial name inside the caller scope', async () => {
     const hits = (await get(`/api/regions/search?q=${encodeURIComponent('和平')}`)).json();
     expect(hits.some((h: { name: string }) => h.name.includes('和平'))).toBe(true);

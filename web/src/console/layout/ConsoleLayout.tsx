@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Link, Outlet, useLocation } from 'react-router-dom';
 import { App, Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
@@ -34,7 +34,6 @@ export function ConsoleLayout() {
   const labels = useLabels();
   const { user, can, logout } = useAuth();
   const location = useLocation();
-  const navigate = useNavigate();
   const { message } = App.useApp();
   const [collapsed, setCollapsed] = useState(false);
   const [pwOpen, setPwOpen] = useState(false);
@@ -70,8 +69,8 @@ export function ConsoleLayout() {
     try {
       await logout();
       message.success(t('header.loggedOut'));
-    } finally {
-      navigate('/login', { replace: true });
+    } catch {
+      /* the session is gone locally either way */
     }
   };
 
