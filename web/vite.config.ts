@@ -4,6 +4,9 @@ import react from '@vitejs/plugin-react';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+/** Where `vite dev` forwards /api (the Gridwork server). */
+const apiTarget = process.env.GRIDWORK_API_URL || 'http://localhost:3000';
+
 /**
  * Multi-page build:
  *   /      → index.html     (desktop console, src/console)
@@ -21,12 +24,12 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': { target: 'http://localhost:3000', changeOrigin: false },
+      '/api': { target: apiTarget, changeOrigin: false },
     },
   },
   preview: {
     proxy: {
-      '/api': { target: 'http://localhost:3000', changeOrigin: false },
+      '/api': { target: apiTarget, changeOrigin: false },
     },
   },
   build: {

@@ -41,7 +41,13 @@ async function serve(): Promise<void> {
     );
   }
   const app = await buildApp(database, config, services);
+  // Expired sessions and old throttle windows are dropped hourly; nothing depends on the timing.
+  const purge = () => services.auth.purgeExpired().catch((err: unknown) => app.log.warn({ err }, 'session purge failed'));
+  await purge();
+  const purgeTimer = setInterval(purge, 3600_000);
+  purgeTimer.unref();
   const close = async () => {
+    clearInterval(purgeTimer);
     await app.close();
     await database.close();
     process.exit(0);

@@ -115,7 +115,8 @@ export const authRepo = {
       });
   },
 
-  async clearThrottle(db: DbOrTx, key: string): Promise<void> {
-    await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
+  async purgeThrottle(db: DbOrTx, windowMs: number): Promise<void> {
+    await db.delete(loginThrottle).where(lt(loginThrottle.windowStartedAt, new Date(Date.now() - windowMs)));
   },
+
 };

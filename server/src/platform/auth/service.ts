@@ -127,6 +127,11 @@ export class AuthService {
     return { actor: actorFromUser(found.user), tokenHash };
   }
 
+  async purgeExpired(): Promise<void> {
+    await authRepo.purgeExpiredSessions(this.db);
+    await authRepo.purgeThrottle(this.db, THROTTLE.windowMs);
+  }
+
   async logout(tokenHash: string, ctx: AuditContext): Promise<void> {
     await this.db.transaction(async (tx) => {
       await authRepo.deleteSession(tx, tokenHash);

@@ -63,13 +63,56 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   } else if (opts.dataDir) {
     const dir = path.join(opts.dataDir, 'pglite');
     fs.mkdirSync(dir, { recursive: true });
-    client = await PGlite.create({ dataDir: dir });
+    const unlock = lockDataDir(opts.dataDir);
+    try {
+      client = await PGlite.create({ dataDir: dir });
+    } catch (e) {
+      unlock();
+      throw e;
+    }
     where = dir;
+    const db = drizzlePglite({ client, schema: tables }) as unknown as Db;
+    return {
+      kind: 'pglite',
+      db,
+      pglite: client,
+      where,
+      close: async () => {
+        await client.close();
+        unlock();
+      },
+    };
   } else {
     client = await PGlite.create();
   }
   const db = drizzlePglite({ client, schema: tables }) as unknown as Db;
   return { kind: 'pglite', db, pglite: client, where, close: () => client.close() };
+}
+
+/**
+ * PGlite is single-process: a second process on the same data directory would corrupt it.
+ * A pid file refuses that with a clear message; a stale file from a dead process is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, 'gridwork.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      let alive = false;
+      try {
+        if (pid && pid !== process.pid) alive = process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive) throw new Error(`数据目录 ${dataDir} 正被进程 ${pid} 使用（内置数据库只允许一个进程）。请先停止该进程，或改用 DATABASE_URL 连接 PostgreSQL。`);
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`无法锁定数据目录 ${dataDir}`);
 }
 
 const MIGRATION_LOCK = 7_424_242; // arbitrary constant shared by every Gridwork process
