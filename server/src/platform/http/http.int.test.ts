@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { rows } from '../db/client.js';
@@ -50,7 +51,7 @@ describe('health', () => {
 });
 
 describe('bad input gets the right 4xx problem and writes nothing', () => {
-  const cases: { name: string; req: () => Parameters<TestApp['app']['inject']>[0]; status: number; code: string; field?: string }[] = [
+  const cases: { name: string; req: () => InjectOptions; status: number; code: string; field?: string }[] = [
     { name: 'wrong password', req: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'nope' } }), status: 401, code: 'auth.invalid_credentials' },
     { name: 'login missing field', req: () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin' } }), status: 400, code: 'request.invalid', field: 'password' },
     { name: 'malformed code', req: () => ({ url: '/api/regions/15x3', headers: { cookie: admin } }), status: 400, code: 'region.invalid_code', field: 'code' },
