@@ -38,7 +38,7 @@ const CHROMIUM_ARGS = [
 ];
 
 function fail(msg) {
-  console.error(`e2e: ${msg}`);
+  console.log(`e2e: ${msg}`);
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
@@ -78,10 +78,12 @@ const serverLogPath = path.join(artifacts, 'server.log');
 const serverLog = createWriteStream(serverLogPath);
 let serverTail = '';
 
+// The embedded database only: a DATABASE_URL would switch the demo seeding off.
+const { DATABASE_URL: _ignored, ...inheritedEnv } = process.env;
 const server = spawn(process.execPath, [cli, 'serve'], {
   cwd: root,
   env: {
-    ...process.env,
+    ...inheritedEnv,
     PORT: String(port),
     HOST: '127.0.0.1',
     GRIDWORK_DATA_DIR: dataDir,

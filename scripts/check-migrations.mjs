@@ -15,13 +15,14 @@ fs.writeFileSync(
   cfg,
   `import base from './drizzle.config.ts';\nexport default { ...base, out: ${JSON.stringify('./' + path.basename(tmp))} };\n`,
 );
+let after;
 try {
   execFileSync(path.join(server, '..', 'node_modules', '.bin', 'drizzle-kit'), ['generate', '--config', cfg, '--name', 'pending'], { cwd: server, stdio: 'pipe' });
+  after = fs.readdirSync(tmp).filter((f) => f.endsWith('.sql'));
 } finally {
   fs.rmSync(cfg, { force: true });
+  fs.rmSync(tmp, { recursive: true, force: true });
 }
-const after = fs.readdirSync(tmp).filter((f) => f.endsWith('.sql'));
-fs.rmSync(tmp, { recursive: true, force: true });
 if (after.length !== before) {
   console.error('The schema has changes without a migration. Run `npm run db:generate` and commit the result.');
   process.exit(1);

@@ -117,6 +117,8 @@ export async function run({ page, baseURL, artifacts }) {
   assert(!target.code || popupText.includes(target.code), `popup should name grid ${target.code}, got: ${popupText}`);
   assert(popupText.includes('在区划页中查看'), 'popup should link to the region page');
   await page.locator('.leaflet-popup-close-button').click();
+  await page.locator('.leaflet-popup').waitFor({ state: 'detached', timeout: 5_000 });
+  await page.waitForTimeout(300); // fade-out
 
   await page.screenshot({ path: path.join(artifacts, 'console-map.png') });
   console.log(`  drew ${drawn} grids (${paths} SVG paths) for ${community.name} ${community.code}`);

@@ -37,6 +37,7 @@ export async function buildApp(database: Database, config: Config, services = cr
     sessionCookie: SESSION_COOKIE,
     sessions: services.auth,
     version: VERSION,
+    trustProxy: config.trustProxy,
   });
   const db = database.db;
   registerSystemRoutes(app, db, async () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Runtime configuration, read once from the environment. Documented in README.md. */
 export interface Config {
@@ -18,6 +19,8 @@ export interface Config {
   bodyLimitBytes: number;
   logLevel: string;
   webDist: string;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (throttling, audit). */
+  trustProxy: boolean;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -36,6 +39,12 @@ function bool(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean 
   throw new Error(`环境变量 ${name} 必须是 true/false (got "${raw}")`);
 }
 
+function tileCrs(raw: string | undefined): 'wgs84' | 'gcj02' {
+  const v = (raw || 'wgs84').toLowerCase();
+  if (v !== 'wgs84' && v !== 'gcj02') throw new Error(`环境变量 GRIDWORK_TILE_CRS 只能是 wgs84 或 gcj02 (got "${raw}")`);
+  return v;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   return {
@@ -48,11 +57,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoCity: env.GRIDWORK_DEMO_CITY || '1503',
     tileUrl: env.GRIDWORK_TILE_URL || '',
     tileAttribution: env.GRIDWORK_TILE_ATTRIBUTION || '',
-    tileCrs: env.GRIDWORK_TILE_CRS === 'gcj02' ? 'gcj02' : 'wgs84',
+    tileCrs: tileCrs(env.GRIDWORK_TILE_CRS),
     cookieSecure: bool('GRIDWORK_COOKIE_SECURE', false, env),
     sessionTtlHours: int('GRIDWORK_SESSION_TTL_HOURS', 12, env),
     bodyLimitBytes: int('GRIDWORK_BODY_LIMIT', 1024 * 1024, env),
     logLevel: env.LOG_LEVEL || 'info',
-    webDist: path.resolve(env.GRIDWORK_WEB_DIST || new URL('../../../web/dist', import.meta.url).pathname),
+    webDist: path.resolve(env.GRIDWORK_WEB_DIST || fileURLToPath(new URL('../../../web/dist', import.meta.url))),
+    trustProxy: bool('GRIDWORK_TRUST_PROXY', false, env),
   };
 }

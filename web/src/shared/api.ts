@@ -5,6 +5,8 @@
  * - errors are thrown as ApiError carrying the RFC 9457 problem document
  * - any 401 (except on requests that opt out) triggers the registered session-expiry handler
  */
+import { en } from './i18n/en';
+import { zhCN } from './i18n/zh-CN';
 
 export interface FieldProblem {
   field: string;
@@ -80,10 +82,10 @@ export function buildUrl(path: string, query?: Query): string {
 }
 
 function networkProblem(err: unknown): Problem {
-  const zh = language !== 'en';
+  const title = (language === 'en' ? en['error.network'] : undefined) ?? zhCN['error.network'];
   return {
     type: 'about:blank',
-    title: zh ? '无法连接服务器' : 'Cannot reach the server',
+    title,
     status: 0,
     code: 'network',
     detail: err instanceof Error ? err.message : String(err),

@@ -26,7 +26,7 @@ const regionColumns = {
   updatedAt: regions.updatedAt,
 };
 
-/** SQL for regions, buildings and settings; services call these, never the tables. */
+/** SQL for regions and buildings; services call these, never the tables. */
 export const regionRepo = {
   async get(db: DbOrTx, code: string): Promise<RegionWithCount | undefined> {
     const r = await db
@@ -40,6 +40,11 @@ export const regionRepo = {
   async getWithGeometry(db: DbOrTx, code: string): Promise<RegionRow | undefined> {
     const r = await db.select().from(regions).where(eq(regions.code, code)).limit(1);
     return r[0];
+  },
+
+  async lockForUpdate(db: DbOrTx, code: string): Promise<boolean> {
+    const r = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, code)).for('update');
+    return r.length > 0;
   },
 
   async getMany(db: DbOrTx, codes: string[]): Promise<Pick<RegionRow, 'code' | 'name' | 'level'>[]> {
@@ -139,11 +144,6 @@ export const regionRepo = {
       .where(and(like(buildings.regionPath, `${path}%`), gt(buildings.id, afterId)))
       .orderBy(asc(buildings.id))
       .limit(limit);
-  },
-
-  async getBuilding(db: DbOrTx, id: number): Promise<BuildingRow | undefined> {
-    const r = await db.select().from(buildings).where(eq(buildings.id, id)).limit(1);
-    return r[0];
   },
 
   async insertBuildings(db: DbOrTx, rows: NewBuildingRow[]): Promise<BuildingRow[]> {

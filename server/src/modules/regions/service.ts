@@ -102,7 +102,7 @@ function geometryOrThrow(geometry: unknown, field = 'geometry'): Geometry {
     throw new AppError('region.geometry_invalid', {
       fields: problems.map((p) => ({
         field: p.field.startsWith('geometry') ? field + p.field.slice('geometry'.length) : `${field}.${p.field}`,
-        rule: 'geometry',
+        rule: p.rule,
         message: { zh: p.message_zh, en: p.message_en },
       })),
     });
@@ -181,9 +181,11 @@ export class RegionService {
   }
 
   async buildingsGeojson(actor: Actor | undefined, code: string, crs: 'wgs84' | 'gcj02', max = 20_000) {
-    const { items } = await this.buildings(actor, code, 0, max);
+    const { items, nextCursor } = await this.buildings(actor, code, 0, max);
     return {
       type: 'FeatureCollection' as const,
+      /** True when more than `max` buildings exist: the client should zoom in to a smaller region. */
+      truncated: nextCursor !== null,
       features: items.map((b) => ({
         type: 'Feature' as const,
         id: b.id,
@@ -249,7 +251,8 @@ export class RegionService {
     }
     const geometry = input.geometry === undefined ? null : geometryOrThrow(input.geometry);
     const dto = await this.db.transaction(async (tx) => {
-      if (!(await regionRepo.get(tx, parent.code))) throw new AppError('region.not_found', { detail: { zh: '上级不存在', en: 'parent not found' } });
+      // Lock the parent so two grids created at once cannot take the same sequence number.
+      if (!(await regionRepo.lockForUpdate(tx, parent.code))) throw new AppError('region.not_found', { detail: { zh: '上级不存在', en: 'parent not found' } });
       const max = await regionRepo.maxChildCode(tx, parent.code);
       const seq = max ? Number(max.slice(-3)) + 1 : 1;
       if (seq > 999) throw new AppError('region.code_exhausted');

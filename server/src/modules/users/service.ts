@@ -145,7 +145,7 @@ export class UserService {
     if (!u) throw new AppError('user.not_found');
     if (u.scopePath) authorize(actor, 'user.write', { path: u.scopePath });
     else if (actor.role !== 'city_admin') throw new AppError('scope.forbidden');
-    if (isRole(u.role) && ROLE_RANK[u.role] > ROLE_RANK[actor.role]) throw new AppError('user.role_not_grantable');
+    if (isRole(u.role) && ROLE_RANK[u.role] > ROLE_RANK[actor.role]) throw new AppError('user.outranks_you');
     return u;
   }
 

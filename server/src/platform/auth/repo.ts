@@ -45,7 +45,10 @@ export const authRepo = {
       ? or(like(users.scopePath, `${q.scopePath}%`), sql`${users.scopePath} IS NULL`)
       : like(users.scopePath, `${q.scopePath}%`);
     const conds = [scopeCond];
-    if (q.search) conds.push(or(ilike(users.username, `%${q.search}%`), ilike(users.displayName, `%${q.search}%`)));
+    if (q.search) {
+      const pattern = `%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      conds.push(or(ilike(users.username, pattern), ilike(users.displayName, pattern), ilike(users.phone, pattern)));
+    }
     if (q.role) conds.push(eq(users.role, q.role));
     if (q.afterId) conds.push(gt(users.id, q.afterId));
     return db

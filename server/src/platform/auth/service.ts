@@ -69,7 +69,8 @@ export class AuthService {
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
       const locked = await this.recordFailure(user, username, ipKey, ctx, 'wrong_password');
-      throw new AppError(locked ? 'auth.account_locked' : 'auth.invalid_credentials');
+      if (locked) throw new AppError('auth.account_locked', { headers: { 'retry-after': String(LOCKOUT.lockMs / 1000) } });
+      throw new AppError('auth.invalid_credentials');
     }
     if (!user.active) throw new AppError('auth.account_disabled');
 

@@ -14,7 +14,6 @@ export const ERRORS = {
   'request.body_too_large': { status: 413, zh: '请求体过大', en: 'The request body is too large' },
   'request.unsupported_media_type': { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   'request.not_found': { status: 404, zh: '接口不存在', en: 'No such endpoint' },
-  'request.method_not_allowed': { status: 405, zh: '不支持的请求方法', en: 'Method not allowed' },
   'auth.required': { status: 401, zh: '请先登录', en: 'Please sign in' },
   'auth.invalid_credentials': { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
   'auth.account_locked': { status: 401, zh: '密码错误次数过多，账号已临时锁定，请稍后再试', en: 'Too many failed attempts; the account is locked for a while' },
@@ -29,16 +28,14 @@ export const ERRORS = {
   'region.bad_parent': { status: 400, zh: '上级区划不能包含该层级', en: 'The parent cannot hold a node of this level' },
   'region.code_exhausted': { status: 409, zh: '该上级下的编码已用完', en: 'No codes left under this parent' },
   'region.geometry_invalid': { status: 400, zh: '边界数据不合法', en: 'Invalid boundary geometry' },
-  'region.has_children': { status: 409, zh: '该节点下还有下级，不能删除', en: 'The node still has children' },
   'region.city_unknown': { status: 404, zh: '区划库中没有该城市代码', en: 'No such city code in the division data' },
-  'building.not_found': { status: 404, zh: '楼栋不存在', en: 'No such building' },
   'geo.outside': { status: 404, zh: '该位置不在任何网格内', en: 'The point is outside every grid' },
   'user.not_found': { status: 404, zh: '用户不存在', en: 'No such user' },
   'user.username_taken': { status: 409, zh: '用户名已被使用', en: 'The username is taken' },
   'user.scope_level_mismatch': { status: 400, zh: '该角色的管辖范围层级不匹配', en: 'The scope level does not fit the role' },
   'user.role_not_grantable': { status: 403, zh: '不能授予高于自己的角色', en: 'You cannot grant a role above your own' },
+  'user.outranks_you': { status: 403, zh: '不能管理级别高于自己的用户', en: 'You cannot manage a user who ranks above you' },
   'internal': { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
-  'unavailable': { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof ERRORS;

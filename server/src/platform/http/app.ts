@@ -80,8 +80,9 @@ function toAppError(error: FastifyError & { validation?: AjvLikeError[]; validat
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('request.body_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('request.unsupported_media_type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('request.invalid', { detail: { zh: 'Content-Length 与请求体不符', en: 'Content-Length does not match the body' } });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('request.malformed_body');
@@ -89,7 +90,6 @@ function toAppError(error: FastifyError & { validation?: AjvLikeError[]; validat
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) return new AppError('request.malformed_body');
   if (error.statusCode === 413) return new AppError('request.body_too_large');
   if (error.statusCode === 415) return new AppError('request.unsupported_media_type');
-  if (error.statusCode === 405) return new AppError('request.method_not_allowed');
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new AppError('request.invalid', { detail: error.message });
   return null;
 }

@@ -15,11 +15,17 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: true, $id: 'Problem' },
 );
 
+/** Every route may answer with these problems (see docs/errors.md). */
 export const problemResponses = {
   400: ProblemSchema,
   401: ProblemSchema,
   403: ProblemSchema,
   404: ProblemSchema,
+  409: ProblemSchema,
+  413: ProblemSchema,
+  415: ProblemSchema,
+  429: ProblemSchema,
+  500: ProblemSchema,
 };
 
 export const CursorQuery = {

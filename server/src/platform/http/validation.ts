@@ -72,6 +72,9 @@ export function fieldErrorsFromAjv(errors: AjvLikeError[], context?: string): Fi
         };
         break;
       }
+      case 'minProperties':
+        spec = { field: base || context || 'body', rule: 'min_properties', message: { zh: '至少需要提供一个字段', en: 'must contain at least one field' } };
+        break;
       case 'minItems':
         spec = { field: base, rule: 'min_items', message: { zh: `至少 ${p.limit} 项`, en: `must have at least ${p.limit} items` } };
         break;

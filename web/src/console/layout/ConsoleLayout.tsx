@@ -91,7 +91,7 @@ export function ConsoleLayout() {
     <Layout className="console-layout">
       <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} theme="dark">
         <div className="console-logo" title={t('app.fullName')}>
-          <span className="console-logo-mark">网</span>
+          <span className="console-logo-mark">{t('app.mark')}</span>
           {!collapsed && <span className="console-logo-text">{t('app.name')}</span>}
         </div>
         <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={menuItems} />

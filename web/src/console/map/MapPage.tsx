@@ -83,6 +83,8 @@ export default function MapPage() {
   navigateRef.current = navigate;
   const tRef = useRef(t);
   tRef.current = t;
+  const labelsRef = useRef(labels);
+  labelsRef.current = labels;
 
   // --- the node being shown -------------------------------------------------------------------
   useEffect(() => {
@@ -264,7 +266,7 @@ export default function MapPage() {
       title.textContent = p.name;
       const meta = document.createElement('div');
       meta.className = 'grid-popup-meta';
-      meta.textContent = `${labels.level(p.level)} · ${p.code}`;
+      meta.textContent = `${labelsRef.current.level(p.level)} · ${p.code}`;
       const links = document.createElement('div');
       links.className = 'grid-popup-links';
       const toRegions = document.createElement('a');
@@ -289,8 +291,6 @@ export default function MapPage() {
       div.append(title, meta, links);
       return div;
     }
-    // labels only changes with the language; popups are rebuilt on click anyway
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [code, node, level, crs, configLoaded]);
 
   // --- buildings of one community / grid -------------------------------------------------------

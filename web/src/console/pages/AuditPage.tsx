@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Card, Col, DatePicker, Form, Input, Row, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Form, Input, Row, Space, Table, Tag, Typography, type GetProps } from 'antd';
 import { errorMessage } from '../../shared/api';
 import { auditApi, type AuditQuery } from '../../shared/endpoints';
 import { useI18n } from '../../shared/i18n';
@@ -11,7 +11,7 @@ interface Filters {
   action?: string;
   entityType?: string;
   entityId?: string;
-  range?: [{ toISOString: () => string } | null, { toISOString: () => string } | null] | null;
+  range?: GetProps<typeof DatePicker.RangePicker>['value'];
 }
 
 function toQuery(f: Filters): AuditQuery {
@@ -21,8 +21,9 @@ function toQuery(f: Filters): AuditQuery {
     action: s(f.action),
     entityType: s(f.entityType),
     entityId: s(f.entityId),
-    from: f.range?.[0]?.toISOString(),
-    to: f.range?.[1]?.toISOString(),
+    // Whole days in the browser's time zone, sent as instants.
+    from: f.range?.[0]?.startOf('day').toISOString(),
+    to: f.range?.[1]?.endOf('day').toISOString(),
   };
 }
 
@@ -90,7 +91,7 @@ export default function AuditPage() {
           </Col>
           <Col xs={24} md={12} xl={8}>
             <Form.Item name="range" label={t('audit.range')}>
-              <DatePicker.RangePicker showTime style={{ width: '100%' }} />
+              <DatePicker.RangePicker style={{ width: '100%' }} />
             </Form.Item>
           </Col>
         </Row>

@@ -63,7 +63,7 @@ export function LoginPage() {
       </div>
       <div className="login-box">
         <div className="login-brand">
-          <span className="console-logo-mark big">网</span>
+          <span className="console-logo-mark big">{t('app.mark')}</span>
           <div>
             <Typography.Title level={3} style={{ margin: 0 }}>
               {t('app.name')} <span className="login-brand-en">Gridwork</span>

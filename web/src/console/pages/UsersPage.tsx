@@ -129,7 +129,7 @@ function UserDrawer({
         <Form.Item
           name="username"
           label={t('users.username')}
-          rules={[{ required: !editing, whitespace: true, message: t('common.required', { field: t('users.username') }) }]}
+          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('users.username') }) }]}
         >
           <Input disabled={!!editing} autoComplete="off" maxLength={64} data-testid="user-username" />
         </Form.Item>

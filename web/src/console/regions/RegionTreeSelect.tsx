@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { TreeSelect } from 'antd';
 import { regionsApi } from '../../shared/geo';
 import { useAuth } from '../../shared/auth';
@@ -36,6 +36,7 @@ export function RegionTreeSelect({ value, onChange, placeholder, selectableLevel
   const root = rootCode ?? user?.scope?.code ?? null;
   const tree = useRegionTree(root);
   const { nodes, children, loadChildren, reveal } = tree;
+  const [expanded, setExpanded] = useState<string[]>(root ? [root] : []);
 
   // Make sure a preset value shows its name: load the path down to it.
   useEffect(() => {
@@ -44,6 +45,9 @@ export function RegionTreeSelect({ value, onChange, placeholder, selectableLevel
     regionsApi
       .get(value)
       .then((r) => (alive ? reveal(r) : null))
+      .then((path) => {
+        if (alive && path) setExpanded((e) => Array.from(new Set([...e, ...path])));
+      })
       .catch(() => undefined);
     return () => {
       alive = false;
@@ -91,7 +95,8 @@ export function RegionTreeSelect({ value, onChange, placeholder, selectableLevel
       showSearch
       treeNodeFilterProp="title"
       style={{ width: '100%', ...style }}
-      treeDefaultExpandedKeys={root ? [root] : []}
+      treeExpandedKeys={expanded}
+      onTreeExpand={(keys) => setExpanded(keys.map(String))}
     />
   );
 }

@@ -81,10 +81,8 @@ export const en: Partial<Record<MessageKey, string>> = {
   'login.expired': 'Your session has expired. Please sign in again.',
   'login.demoTitle': 'Demo credentials (demo environment only)',
   'login.demoHint': 'Click an account to fill in the form. Demo data is fictional.',
-  'login.demoUse': 'Use',
   'login.version': 'Version {version}',
 
-  'header.scope': 'Scope',
   'header.noScope': 'No scope',
   'header.changePassword': 'Change password',
   'header.logout': 'Sign out',
@@ -99,7 +97,6 @@ export const en: Partial<Record<MessageKey, string>> = {
   'password.changed': 'Password changed',
 
   'home.welcome': 'Hello, {name}',
-  'home.you': 'Signed in as',
   'home.username': 'Username',
   'home.role': 'Role',
   'home.scope': 'Scope',
@@ -142,12 +139,9 @@ export const en: Partial<Record<MessageKey, string>> = {
   'region.building.floors': 'Floors',
   'region.building.entrances': 'Entrances',
   'region.building.location': 'Location',
-  'region.children': 'Children',
 
-  'map.title': 'Grid map',
   'map.node': 'Area',
   'map.level': 'Level',
-  'map.count': '{n} areas drawn',
   'map.countLabel': 'Areas',
   'map.buildings': '{n} buildings',
   'map.locate': 'Locate',
@@ -199,6 +193,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   'audit.system': 'System',
   'audit.filter': 'Filter',
 
+  'error.network': 'Cannot reach the server',
   'error.title': 'Something went wrong',
   'error.subtitle': 'An unexpected error occurred. Reload the page to try again.',
   'error.reload': 'Reload',

@@ -79,10 +79,8 @@ export const zhCN = {
   'login.expired': '登录已过期，请重新登录',
   'login.demoTitle': '演示账号（仅用于演示环境）',
   'login.demoHint': '点击任一账号可自动填入。演示数据为虚构数据，请勿用于生产。',
-  'login.demoUse': '使用',
   'login.version': '版本 {version}',
 
-  'header.scope': '管辖范围',
   'header.noScope': '无管辖范围',
   'header.changePassword': '修改密码',
   'header.logout': '退出登录',
@@ -97,7 +95,6 @@ export const zhCN = {
   'password.changed': '密码已修改',
 
   'home.welcome': '您好，{name}',
-  'home.you': '当前用户',
   'home.username': '用户名',
   'home.role': '角色',
   'home.scope': '管辖范围',
@@ -140,12 +137,9 @@ export const zhCN = {
   'region.building.floors': '层数',
   'region.building.entrances': '单元数',
   'region.building.location': '坐标',
-  'region.children': '下级',
 
-  'map.title': '网格地图',
   'map.node': '区域',
   'map.level': '显示层级',
-  'map.count': '共绘制 {n} 个区域',
   'map.countLabel': '区域数',
   'map.buildings': '楼栋 {n} 栋',
   'map.locate': '定位',
@@ -197,6 +191,8 @@ export const zhCN = {
   'audit.system': '系统',
   'audit.filter': '筛选',
 
+  'error.network': '无法连接服务器',
+  'app.mark': '网',
   'error.title': '页面出错了',
   'error.subtitle': '出现了意外错误。您可以刷新页面重试。',
   'error.reload': '刷新页面',
