@@ -11,20 +11,33 @@ import { registerUserRoutes } from './modules/users/routes.js';
 import { registerSystemRoutes } from './modules/system/routes.js';
 import { DEMO_ACCOUNTS, isDemoSeeded } from './modules/demo/seeder.js';
 import { VERSION } from './version.js';
+import { HousingService } from './modules/housing/service.js';
+import { registerHousingRoutes } from './modules/housing/routes.js';
+import { PeopleService } from './modules/people/service.js';
+import { registerPeopleRoutes } from './modules/people/routes.js';
+import { createPiiCipher, loadPiiKey, type PiiCipher } from './platform/pii/index.js';
 
 export interface Services {
   auth: AuthService;
   regions: RegionService;
   users: UserService;
+  pii: PiiCipher;
+  housing: HousingService;
+  people: PeopleService;
 }
 
-export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours'>): Services {
+export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours' | 'piiKey' | 'dataDir'>): Services {
   const db = database.db;
   const regions = new RegionService(db);
+  const housing = new HousingService(db, regions);
+  const pii = createPiiCipher(loadPiiKey({ envKey: config.piiKey, dataDir: config.dataDir, embedded: database.kind === 'pglite' }));
   return {
     auth: new AuthService(db, config.sessionTtlHours * 3600_000),
     regions,
     users: new UserService(db, regions),
+    pii,
+    housing,
+    people: new PeopleService(db, pii, regions, housing),
   };
 }
 
@@ -59,5 +72,7 @@ export async function buildApp(database: Database, config: Config, services = cr
   registerAuditRoutes(app, db);
   registerRegionRoutes(app, services.regions);
   registerUserRoutes(app, services.users);
+  registerHousingRoutes(app, services.housing);
+  registerPeopleRoutes(app, services.people);
   return app;
 }

@@ -21,6 +21,8 @@ export interface Config {
   webDist: string;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (throttling, audit). */
   trustProxy: boolean;
+  /** Master key for personal information (GRIDWORK_PII_KEY); generated into the data dir on the embedded database. */
+  piiKey: string | undefined;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -64,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     webDist: path.resolve(env.GRIDWORK_WEB_DIST || fileURLToPath(new URL('../../../web/dist', import.meta.url))),
     trustProxy: bool('GRIDWORK_TRUST_PROXY', false, env),
+    piiKey: env.GRIDWORK_PII_KEY || undefined,
   };
 }

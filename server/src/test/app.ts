@@ -4,7 +4,7 @@ import type { Database } from '../platform/db/client.js';
 import type { App } from '../platform/http/app.js';
 import { buildApp, createServices, type Services } from '../app.js';
 import { openTestDatabase } from './db.js';
-import type { TemplateName } from './templates.js';
+import { TEST_PII_KEY, type TemplateName } from './templates.js';
 
 export interface TestApp {
   app: App;
@@ -20,7 +20,7 @@ export const DEMO_PW = 'gridwork-demo';
 
 export async function createTestApp(template: TemplateName = 'demo', env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase(template);
-  const config = loadConfig({ LOG_LEVEL: 'silent', GRIDWORK_WEB_DIST: '/nonexistent', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', GRIDWORK_WEB_DIST: '/nonexistent', GRIDWORK_PII_KEY: TEST_PII_KEY, ...env });
   const services = createServices(database, config);
   const app = await buildApp(database, config, services);
   await app.ready();

@@ -4,11 +4,11 @@ import { openDatabase, runMigrations, type Database } from '../platform/db/clien
 import { SYSTEM_CONTEXT } from '../platform/audit/index.js';
 import { createServices } from '../app.js';
 import { seedDemo } from '../modules/demo/seeder.js';
-import { pgliteTemplatePath, pgTemplateName, testDatabaseUrl, withDatabaseName, type TemplateName } from './templates.js';
+import { TEST_PII_KEY, pgliteTemplatePath, pgTemplateName, testDatabaseUrl, withDatabaseName, type TemplateName } from './templates.js';
 
 async function fill(database: Database, name: TemplateName) {
   await runMigrations(database);
-  if (name === 'demo') await seedDemo(database.db, createServices(database, { sessionTtlHours: 12 }), '1503', SYSTEM_CONTEXT);
+  if (name === 'demo') await seedDemo(database.db, createServices(database, { sessionTtlHours: 12, piiKey: TEST_PII_KEY, dataDir: '/nonexistent' }), '1503', SYSTEM_CONTEXT);
 }
 
 /** Build the migrated (and demo-seeded) templates once; each test file then clones one. */

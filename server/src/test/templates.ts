@@ -41,3 +41,6 @@ export function withDatabaseName(url: string, db: string): string {
   u.pathname = `/${db}`;
   return u.toString();
 }
+
+/** A fixed key so templates and test apps agree on encrypted values. */
+export const TEST_PII_KEY = 'ab'.repeat(32);

@@ -146,6 +146,16 @@ export const regionRepo = {
       .limit(limit);
   },
 
+  async getBuilding(db: DbOrTx, id: number): Promise<BuildingRow | undefined> {
+    const r = await db.select().from(buildings).where(eq(buildings.id, id)).limit(1);
+    return r[0];
+  },
+
+  async getBuildings(db: DbOrTx, ids: number[]): Promise<BuildingRow[]> {
+    if (!ids.length) return [];
+    return db.select().from(buildings).where(inArray(buildings.id, ids));
+  },
+
   async insertBuildings(db: DbOrTx, rows: NewBuildingRow[]): Promise<BuildingRow[]> {
     const out: BuildingRow[] = [];
     for (let i = 0; i < rows.length; i += 1000) {

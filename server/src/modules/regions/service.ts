@@ -323,6 +323,17 @@ export class RegionService {
     return row ? { code: row.code, name: row.name, level: row.level as Level, path: row.path } : null;
   }
 
+  /** A building for other modules (houses hang under it). No scope check: callers authorise with its path. */
+  async buildingInfo(id: number): Promise<(BuildingDto & { regionPath: string }) | null> {
+    const b = await regionRepo.getBuilding(this.db, id);
+    return b ? { ...toBuildingDto(b), regionPath: b.regionPath } : null;
+  }
+
+  async buildingsInfo(ids: number[]): Promise<Map<number, BuildingDto & { regionPath: string }>> {
+    const rows = await regionRepo.getBuildings(this.db, ids);
+    return new Map(rows.map((b) => [b.id, { ...toBuildingDto(b), regionPath: b.regionPath }]));
+  }
+
   /** Children without a scope check, for system tasks (seeding); callers authorise. */
   async childrenUnchecked(code: string): Promise<RegionDto[]> {
     return (await regionRepo.children(this.db, code)).map(toRegionDto);

@@ -3,3 +3,8 @@ export * from '../auth/schema.js';
 export * from '../audit/schema.js';
 export * from '../../modules/regions/schema.js';
 export * from '../settings/schema.js';
+export * from '../../modules/housing/schema.js';
+export * from '../../modules/people/schema.js';
+export * from '../../modules/orgs/schema.js';
+export * from '../../modules/party/schema.js';
+export * from '../../modules/imports/schema.js';

@@ -21,19 +21,37 @@ export const ACTIONS = [
   'user.write',
   'audit.read',
   'geo.locate',
+  // Registries (issue 3)
+  'person.read',
+  'person.write',
+  'person.unmask',
+  'person.export',
+  'house.read',
+  'house.write',
+  'org.read',
+  'org.write',
+  'party.read',
+  'party.write',
+  'coverage.read',
+  'import.run',
+  'conflict.resolve',
+  'catalogue.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const STAFF_READ: Action[] = ['region.read', 'building.read', 'geo.locate'];
-const MANAGER: Action[] = [...STAFF_READ, 'region.write', 'building.write', 'user.read', 'user.write'];
+const STAFF_READ: Action[] = ['region.read', 'building.read', 'geo.locate', 'person.read', 'house.read', 'org.read', 'party.read'];
+const REGISTRY_WRITE: Action[] = ['person.write', 'house.write', 'org.write', 'party.write', 'person.unmask', 'person.export', 'coverage.read', 'import.run', 'conflict.resolve'];
+const MANAGER: Action[] = [...STAFF_READ, ...REGISTRY_WRITE, 'region.write', 'building.write', 'user.read', 'user.write'];
 
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
-  city_admin: new Set([...MANAGER, 'audit.read']),
+  city_admin: new Set([...MANAGER, 'audit.read', 'catalogue.write']),
   district_staff: new Set([...MANAGER, 'audit.read']),
   street_staff: new Set(MANAGER),
   community_staff: new Set(MANAGER),
-  // Grid workers keep the building roster of their grid current.
-  grid_worker: new Set([...STAFF_READ, 'building.write']),
+  // Grid workers keep their grid's buildings and residents current and call on residents,
+  // so they may see a phone or ID number (audited); no bulk export, imports or user admin.
+  grid_worker: new Set([...STAFF_READ, 'building.write', 'person.write', 'house.write', 'person.unmask']),
+  // Departments see the registry (masked) to handle problems; they change nothing in it.
   dept_handler: new Set(STAFF_READ),
   resident: new Set(['geo.locate']),
 };

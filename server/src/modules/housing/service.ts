@@ -1,0 +1,215 @@
+import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { AppError, invalidField } from '../../platform/errors/index.js';
+import { authorize, scopeOf, type Actor } from '../../platform/scope/index.js';
+import { recordAudit, type AuditContext } from '../../platform/audit/index.js';
+import { queryGrams, textGrams, likeEscape } from '../../platform/text/grams.js';
+import { normaliseAddress } from '../../platform/text/address.js';
+import { initialProvenance, mergeFields, type FieldConflict, type ImportSource, type IncomingField, type Provenance } from '../../platform/provenance/index.js';
+import type { RegionService } from '../regions/service.js';
+import { requireCode } from '../regions/service.js';
+import { housingRepo, type HouseImportRow, type HouseRow } from './repo.js';
+
+export const HOUSE_USES = ['residential', 'commercial', 'office', 'mixed', 'other'] as const;
+export const OCCUPANCIES = ['self_occupied', 'rented', 'vacant', 'unknown'] as const;
+
+export interface HouseDto {
+  id: number;
+  buildingId: number | null;
+  entranceId: number | null;
+  floor: number | null;
+  room: string | null;
+  address: string;
+  areaM2: number | null;
+  use: string;
+  occupancy: string;
+  regionCode: string;
+}
+
+/** Households on a house, for the building view; supplied by the people module. */
+export interface HouseholdDirectory {
+  byHouses(houseIds: number[]): Promise<Map<number, { id: number; colour: string | null; headName: string | null; members: number }[]>>;
+}
+
+export function toHouseDto(h: HouseRow): HouseDto {
+  return {
+    id: h.id,
+    buildingId: h.buildingId,
+    entranceId: h.entranceId,
+    floor: h.floor,
+    room: h.room,
+    address: h.address,
+    areaM2: h.areaM2,
+    use: h.use,
+    occupancy: h.occupancy,
+    regionCode: h.regionPath.length <= 12 ? h.regionPath.padEnd(12, '0') : h.regionPath,
+  };
+}
+
+export interface CreateHouseInput {
+  buildingId: number;
+  entranceNo?: number;
+  floor: number;
+  room: string;
+  areaM2?: number;
+  use?: string;
+  occupancy?: string;
+}
+
+export class HousingService {
+  private households: HouseholdDirectory | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly regions: RegionService,
+  ) {}
+
+  /** The people module registers itself here (it depends on housing, not the other way round). */
+  setHouseholdDirectory(d: HouseholdDirectory): void {
+    this.households = d;
+  }
+
+  async list(actor: Actor | undefined, q: { q?: string; region?: string; buildingId?: number; occupancy?: string; use?: string; cursor?: string; limit: number }) {
+    const scope = scopeOf(actor, 'house.read');
+    let regionPath: string | undefined;
+    if (q.region) {
+      regionPath = requireCode(q.region, 'region').path;
+      authorize(actor, 'house.read', { path: regionPath });
+    }
+    const term = q.q?.trim();
+    const rows = await housingRepo.list(this.db, {
+      scopePath: scope,
+      regionPath,
+      buildingId: q.buildingId,
+      grams: term ? queryGrams(term) : undefined,
+      like: term ? `%${likeEscape(term)}%` : undefined,
+      occupancy: q.occupancy,
+      use: q.use,
+      afterId: q.cursor ? Number(q.cursor) : undefined,
+      limit: q.limit + 1,
+    });
+    const more = rows.length > q.limit;
+    const items = (more ? rows.slice(0, q.limit) : rows).map(toHouseDto);
+    return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };
+  }
+
+  async get(actor: Actor | undefined, id: number): Promise<HouseDto & { building: { id: number; name: string; address: string | null } | null }> {
+    authorize(actor, 'house.read');
+    const h = await housingRepo.get(this.db, id);
+    if (!h) throw new AppError('house.not_found');
+    authorize(actor, 'house.read', { path: h.regionPath });
+    const b = h.buildingId ? await this.regions.buildingInfo(h.buildingId) : null;
+    return { ...toHouseDto(h), building: b ? { id: b.id, name: b.name, address: b.address } : null };
+  }
+
+  async create(actor: Actor | undefined, input: CreateHouseInput, ctx: AuditContext): Promise<HouseDto> {
+    authorize(actor, 'house.write');
+    const b = await this.regions.buildingInfo(input.buildingId);
+    if (!b) throw invalidField('buildingId', 'exists', { zh: '楼栋不存在', en: 'no such building' });
+    authorize(actor, 'house.write', { path: b.regionPath });
+    if (b.floors && input.floor > b.floors) throw invalidField('floor', 'maximum', { zh: `该楼共 ${b.floors} 层`, en: `the building has ${b.floors} floors` });
+    if (input.entranceNo && b.entrances && input.entranceNo > b.entrances) {
+      throw invalidField('entranceNo', 'maximum', { zh: `该楼共 ${b.entrances} 个单元`, en: `the building has ${b.entrances} entrances` });
+    }
+    const address = `${b.address ?? b.name}${input.entranceNo ? `${input.entranceNo}单元` : ''}${input.room}室`;
+    const addressKey = normaliseAddress(address);
+    return this.db.transaction(async (tx) => {
+      if ((await housingRepo.byAddressKeys(tx, [addressKey])).length) {
+        throw new AppError('house.duplicate', { fields: [{ field: 'room', rule: 'unique', message: { zh: '该房屋已登记', en: 'this house is already registered' } }] });
+      }
+      const entrance = input.entranceNo ? await housingRepo.ensureEntrance(tx, b.id, input.entranceNo, b.regionPath) : null;
+      const h = await housingRepo.insert(tx, {
+        buildingId: b.id,
+        entranceId: entrance?.id ?? null,
+        regionPath: b.regionPath,
+        floor: input.floor,
+        room: input.room,
+        address,
+        addressKey,
+        addressGrams: textGrams(address),
+        areaM2: input.areaM2 ?? null,
+        use: input.use ?? 'residential',
+        occupancy: input.occupancy ?? 'unknown',
+      });
+      const dto = toHouseDto(h);
+      await recordAudit(tx, ctx, { action: 'house.create', entityType: 'house', entityId: h.id, scopePath: h.regionPath, after: dto });
+      return dto;
+    });
+  }
+
+  async update(actor: Actor | undefined, id: number, patch: { areaM2?: number | null; use?: string; occupancy?: string }, ctx: AuditContext): Promise<HouseDto> {
+    authorize(actor, 'house.write');
+    return this.db.transaction(async (tx) => {
+      const before = await housingRepo.get(tx, id);
+      if (!before) throw new AppError('house.not_found');
+      authorize(actor, 'house.write', { path: before.regionPath });
+      const after = await housingRepo.update(tx, id, patch);
+      await recordAudit(tx, ctx, { action: 'house.update', entityType: 'house', entityId: id, scopePath: after.regionPath, before: toHouseDto(before), after: toHouseDto(after) });
+      return toHouseDto(after);
+    });
+  }
+
+  /** 楼栋视图: floors × entrances × houses, each house with its households' card colours. */
+  async buildingLayout(actor: Actor | undefined, buildingId: number) {
+    authorize(actor, 'house.read');
+    const b = await this.regions.buildingInfo(buildingId);
+    if (!b) throw new AppError('house.building_not_found');
+    authorize(actor, 'house.read', { path: b.regionPath });
+    const [entrances, houses] = await Promise.all([housingRepo.entrancesOf(this.db, buildingId), housingRepo.byBuilding(this.db, buildingId)]);
+    const hh = this.households ? await this.households.byHouses(houses.map((h) => h.id)) : new Map();
+    const maxFloor = Math.max(b.floors ?? 0, ...houses.map((h) => h.floor ?? 0));
+    return {
+      building: { id: b.id, name: b.name, address: b.address, floors: maxFloor, regionCode: b.regionCode },
+      entrances: entrances.map((e) => ({ id: e.id, no: e.no, name: e.name })),
+      houses: houses.map((h) => ({ ...toHouseDto(h), households: hh.get(h.id) ?? [] })),
+    };
+  }
+
+  // ---- for other modules -------------------------------------------------------------------
+
+  async housesInfo(ids: number[]): Promise<Map<number, HouseDto & { regionPath: string }>> {
+    const rows = await housingRepo.getMany(this.db, ids);
+    return new Map(rows.map((h) => [h.id, { ...toHouseDto(h), regionPath: h.regionPath }]));
+  }
+
+  /** Houses whose address contains `q`, inside a scope; for people search by address. */
+  async idsByAddress(scopePath: string, q: string, limit = 5000): Promise<number[]> {
+    const rows = await housingRepo.list(this.db, { scopePath, grams: queryGrams(q), like: `%${likeEscape(q)}%`, limit });
+    return rows.map((r) => r.id);
+  }
+
+  async byAddressKeys(db: DbOrTx, keys: string[]) {
+    return housingRepo.byAddressKeys(db, keys);
+  }
+
+  /**
+   * Merge imported houses by normalised address (natural key). New ones are inserted in bulk;
+   * existing ones merge field by field with provenance; disagreements come back as conflicts.
+   */
+  async upsertFromImport(tx: DbOrTx, rows: HouseImportRow[], src: ImportSource) {
+    const incomingOf = (r: HouseImportRow): Record<string, IncomingField> => ({
+      areaM2: { cmp: r.areaM2, set: { areaM2: r.areaM2 } },
+      use: { cmp: r.use, set: { use: r.use } },
+      occupancy: { cmp: r.occupancy, set: { occupancy: r.occupancy } },
+      floor: { cmp: r.floor, set: { floor: r.floor } },
+      room: { cmp: r.room, set: { room: r.room } },
+    });
+    // Last row wins within one file for the same address.
+    const byKey = new Map(rows.map((r) => [r.addressKey, r]));
+    const existing = new Map((await housingRepo.byAddressKeys(tx, [...byKey.keys()])).map((e) => [e.addressKey, e.id]));
+    const fresh = [...byKey.values()].filter((r) => !existing.has(r.addressKey));
+    const created = await housingRepo.insertMany(tx, fresh, fresh.map((r) => initialProvenance(incomingOf(r), src)));
+    const current = await housingRepo.getMany(tx, [...existing.values()]);
+    const conflicts: (FieldConflict & { entityId: number; regionPath: string })[] = [];
+    const updates: { id: number; set: Record<string, unknown>; provenance: Record<string, unknown> }[] = [];
+    let unchanged = 0;
+    for (const h of current) {
+      const r = byKey.get(h.addressKey)!;
+      const m = mergeFields({ areaM2: h.areaM2, use: h.use, occupancy: h.occupancy === 'unknown' ? null : h.occupancy, floor: h.floor, room: h.room }, h.provenance as Provenance, incomingOf(r), src);
+      conflicts.push(...m.conflicts.map((c) => ({ ...c, entityId: h.id, regionPath: h.regionPath })));
+      if (m.changed) updates.push({ id: h.id, set: m.set, provenance: m.provenance });
+      else unchanged++;
+    }
+    await housingRepo.updateImported(tx, updates);
+    return { created, updated: updates.length, unchanged, conflicts };
+  }
+}
