@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type Database } from '../platform/db/client.js';
 import { pgliteTemplatePath, pgTemplateName, testDatabaseUrl, withDatabaseName, type TemplateName } from './templates.js';
 
@@ -12,7 +13,7 @@ export const TEST_DB_KIND = (process.env.GW_TEST_DB ?? 'pglite') as 'pglite' | '
  */
 export async function openTestDatabase(template: TemplateName = 'empty'): Promise<Database> {
   if (TEST_DB_KIND === 'pglite') {
-    const blob = new Blob([fs.readFileSync(pgliteTemplatePath(template))]);
+    const blob = new Blob([fs.readFileSync(pgliteTemplatePath(template, inject('templateFingerprint')))]);
     return openDatabase({ loadDataDir: blob });
   }
   const url = testDatabaseUrl()!;

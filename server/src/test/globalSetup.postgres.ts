@@ -1,3 +1,12 @@
+import type { TestProject } from 'vitest/node';
 import { setupTemplates } from './templateSetup.js';
 
-export default () => setupTemplates('postgres');
+export default async function setup(project: TestProject): Promise<void> {
+  project.provide('templateFingerprint', await setupTemplates('postgres'));
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateFingerprint: string;
+  }
+}

@@ -4,7 +4,7 @@ import { openDatabase, runMigrations, type Database } from '../platform/db/clien
 import { SYSTEM_CONTEXT } from '../platform/audit/index.js';
 import { createServices } from '../app.js';
 import { seedDemo } from '../modules/demo/seeder.js';
-import { TEST_PII_KEY, pgliteTemplatePath, pgTemplateName, testDatabaseUrl, withDatabaseName, type TemplateName } from './templates.js';
+import { TEST_PII_KEY, templateFingerprint, pgliteTemplatePath, pgTemplateName, testDatabaseUrl, withDatabaseName, type TemplateName } from './templates.js';
 
 async function fill(database: Database, name: TemplateName) {
   await runMigrations(database);
@@ -12,10 +12,12 @@ async function fill(database: Database, name: TemplateName) {
 }
 
 /** Build the migrated (and demo-seeded) templates once; each test file then clones one. */
-export async function setupTemplates(kind: 'pglite' | 'postgres'): Promise<void> {
+export async function setupTemplates(kind: 'pglite' | 'postgres'): Promise<string> {
+  // Computed once here and handed to the workers: sources may change while tests run.
+  const fingerprint = templateFingerprint();
   if (kind === 'pglite') {
     for (const name of ['empty', 'demo'] as const) {
-      const file = pgliteTemplatePath(name);
+      const file = pgliteTemplatePath(name, fingerprint);
       if (fs.existsSync(file)) continue;
       const database = await openDatabase({});
       await fill(database, name);
@@ -25,7 +27,7 @@ export async function setupTemplates(kind: 'pglite' | 'postgres'): Promise<void>
       fs.renameSync(tmp, file);
       await database.close();
     }
-    return;
+    return fingerprint;
   }
   const url = testDatabaseUrl();
   if (!url) throw new Error('GW_TEST_DB=postgres needs TEST_DATABASE_URL or DATABASE_URL');
@@ -43,4 +45,5 @@ export async function setupTemplates(kind: 'pglite' | 'postgres'): Promise<void>
   } finally {
     await admin.end();
   }
+  return fingerprint;
 }

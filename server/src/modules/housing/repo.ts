@@ -40,7 +40,7 @@ export const housingRepo = {
     const conds: SQL[] = [like(houses.regionPath, `${f.scopePath}%`)];
     if (f.regionPath) conds.push(like(houses.regionPath, `${f.regionPath}%`));
     if (f.buildingId) conds.push(eq(houses.buildingId, f.buildingId));
-    if (f.grams?.length) conds.push(sql`${houses.addressGrams} @> ${f.grams}::text[]`);
+    if (f.grams?.length) conds.push(sql`${houses.addressGrams} @> ${sql.param(f.grams)}::text[]`);
     if (f.like) conds.push(sql`${houses.address} ILIKE ${f.like}`);
     if (f.occupancy) conds.push(eq(houses.occupancy, f.occupancy));
     if (f.use) conds.push(eq(houses.use, f.use));

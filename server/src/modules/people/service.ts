@@ -279,6 +279,9 @@ export class PeopleService {
 
   async update(actor: Actor | undefined, id: number, input: PersonInput & { expectedVersion?: number }, ctx: AuditContext) {
     const changes: Partial<NewPersonRow> = {};
+    const tags = input.tags !== undefined ? await this.checkTags(input.tags) : undefined;
+    const place = input.houseId !== undefined || input.regionCode !== undefined ? await this.placeOf({ houseId: input.houseId, regionCode: input.regionCode }) : undefined;
+    if (place) authorize(actor, 'person.write', { path: place.regionPath });
     await this.db.transaction(async (tx) => {
       const before = await this.loadScoped(actor, 'person.write', id, tx, true);
       if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
@@ -299,12 +302,8 @@ export class PeopleService {
       if (input.ethnicity !== undefined) changes.ethnicity = input.ethnicity;
       if (input.politicalStatus !== undefined) changes.politicalStatus = input.politicalStatus;
       if (input.registeredAddress !== undefined) changes.registeredAddress = input.registeredAddress;
-      if (input.tags !== undefined) changes.tags = await this.checkTags(input.tags);
-      if (input.houseId !== undefined || input.regionCode !== undefined) {
-        const place = await this.placeOf({ houseId: input.houseId, regionCode: input.regionCode });
-        authorize(actor, 'person.write', { path: place.regionPath });
-        Object.assign(changes, place);
-      }
+      if (tags) changes.tags = tags;
+      if (place) Object.assign(changes, place);
       const after = await peopleRepo.updateVersioned(tx, before, changes, { changedBy: actor!.id, source: 'manual' });
       await recordAudit(tx, ctx, { action: 'person.update', entityType: 'person', entityId: id, scopePath: after.regionPath, before: this.auditView(before), after: this.auditView(after) });
     });
@@ -324,10 +323,12 @@ export class PeopleService {
 
   /** 迁入: the person moves into a house, joining (or founding) its household. */
   async moveIn(actor: Actor | undefined, personId: number, input: { houseId: number; householdId?: number; relation?: string; occurredOn: string }, ctx: AuditContext) {
+    // Look-ups through other services happen before the transaction: on the embedded database a
+    // query outside the open transaction would wait for it forever.
+    const place = await this.placeOf({ houseId: input.houseId });
+    authorize(actor, 'person.write', { path: place.regionPath });
     await this.db.transaction(async (tx) => {
       const p = await this.loadScoped(actor, 'person.write', personId, tx, true);
-      const place = await this.placeOf({ houseId: input.houseId });
-      authorize(actor, 'person.write', { path: place.regionPath });
       await peopleRepo.endMembership(tx, personId, input.occurredOn);
       let householdId = input.householdId;
       if (householdId) {
@@ -442,6 +443,7 @@ export class PeopleService {
 
   /** 分户: some members leave to form a new household (same house unless another is given). */
   async split(actor: Actor | undefined, id: number, input: { personIds: number[]; newHeadPersonId: number; houseId?: number; occurredOn: string }, ctx: AuditContext) {
+    const movedTo = input.houseId ? await this.placeOf({ houseId: input.houseId }) : null;
     const newId = await this.db.transaction(async (tx) => {
       const h = await this.loadHousehold(actor, 'person.write', id, tx);
       const members = await peopleRepo.members(tx, id);
@@ -450,7 +452,7 @@ export class PeopleService {
       if (input.personIds.length === members.length) throw invalidField('personIds', 'remaining', { zh: '原户至少保留一人', en: 'someone must stay in the household' });
       if (!input.personIds.includes(input.newHeadPersonId)) throw invalidField('newHeadPersonId', 'member', { zh: '新户主须是分出的成员之一', en: 'must be one of those leaving' });
       if (h.headPersonId && input.personIds.includes(h.headPersonId)) throw invalidField('personIds', 'head', { zh: '原户主不能分出，请先变更户主', en: 'change the head before the head leaves' });
-      const place = input.houseId ? await this.placeOf({ houseId: input.houseId }) : { houseId: h.houseId, regionPath: h.regionPath };
+      const place = movedTo ?? { houseId: h.houseId, regionPath: h.regionPath };
       authorize(actor, 'person.write', { path: place.regionPath });
       const nh = await peopleRepo.insertHousehold(tx, { ...place, headPersonId: input.newHeadPersonId, colour: h.colour });
       for (const pid of input.personIds) {

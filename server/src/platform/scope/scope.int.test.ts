@@ -9,6 +9,8 @@ import { SYSTEM_CONTEXT } from '../audit/index.js';
 import { importDivisions } from '../../modules/regions/divisionImporter.js';
 import { parseRegionCode } from '../../modules/regions/codes.js';
 import { authRepo } from '../auth/repo.js';
+import { citizenIdCheckChar } from '../identity/citizenId.js';
+import type { Actor } from './index.js';
 import { PERMISSIONS, type Action, type Role } from './roles.js';
 
 interface Fixture {
@@ -16,6 +18,12 @@ interface Fixture {
   grid: { in: string; out: string; otherCity: string };
   community: { in: string; out: string; otherCity: string };
   user: { in: number; out: number; otherCity: number };
+  person: Triple<number>;
+  house: Triple<number>;
+  building: Triple<number>;
+  household: Triple<number>;
+  /** A new person (with a household of one, in a new house) per call, for state-changing actions. */
+  freshPerson(grid: string): Promise<{ personId: number; householdId: number; houseId: number }>;
 }
 
 interface Caller {
@@ -26,14 +34,20 @@ interface Caller {
 }
 
 type Target = 'in' | 'out';
+type Req = { url: string; body?: unknown };
+type Triple<T> = { in: T; out: T; otherCity: T };
 
 interface Case {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: string;
   /** Unscoped by design: geography lookup and one's own account. */
   access: Action | 'public' | 'authenticated';
   /** Build the request for a target inside or outside the caller's scope. */
-  request?: (t: Target, f: Fixture, c: Caller, n: number) => { url: string; body?: unknown };
+  request?: (t: Target, f: Fixture, c: Caller, n: number) => Req | Promise<Req>;
+  /** Roles allowed by permission still get 403 here: the action is unscoped (city-wide settings, lookups). */
+  unscoped?: boolean;
+  /** Extra check for responses that are not JSON lists (exports). */
+  check?: (res: { statusCode: number; body: string }, c: Caller, f: Fixture) => void;
   /** For list endpoints: the region path of every returned item (null = unscoped item). */
   itemPaths?: (body: any) => (string | null)[];
   ok: number;
@@ -125,7 +139,145 @@ const CASES: Case[] = [
     request: () => ({ url: '/api/audit?limit=500' }),
     itemPaths: (b: { items: { scopePath: string | null }[] }) => b.items.map((e) => e.scopePath),
   },
+  // ---- registries: people, households, houses ----
+  {
+    method: 'GET',
+    url: '/api/people',
+    access: 'person.read',
+    ok: 200,
+    request: () => ({ url: '/api/people?limit=500' }),
+    itemPaths: (b: { items: { regionCode: string }[] }) => b.items.map((p) => pathOf(p.regionCode)),
+  },
+  {
+    method: 'GET',
+    url: '/api/people/export',
+    access: 'person.export',
+    ok: 200,
+    request: () => ({ url: '/api/people/export?format=csv' }),
+    // The export is a file: the out-of-scope people must not be in it.
+    check: (res, c) => {
+      expect(res.statusCode).toBe(200);
+      if (c.role !== 'city_admin') expect(res.body).not.toContain('测试2,');
+      expect(res.body).not.toContain('测试3,');
+    },
+  },
+  { method: 'GET', url: '/api/people/:id', access: 'person.read', ok: 200, request: (t, f, c) => ({ url: `/api/people/${pick(f.person, t, c)}` }) },
+  { method: 'GET', url: '/api/people/:id/history', access: 'person.read', ok: 200, request: (t, f, c) => ({ url: `/api/people/${pick(f.person, t, c)}/history` }) },
+  { method: 'PATCH', url: '/api/people/:id', access: 'person.write', ok: 200, request: (t, f, c) => ({ url: `/api/people/${pick(f.person, t, c)}`, body: { ethnicity: '汉族' } }) },
+  {
+    method: 'POST',
+    url: '/api/people',
+    access: 'person.write',
+    ok: 201,
+    request: (t, f, c, n) => {
+      const first17 = `150303${1960 + (n % 40)}0202${String(n % 1000).padStart(3, '0')}`;
+      return { url: '/api/people', body: { name: `新登记${n}`, idNumber: first17 + citizenIdCheckChar(first17), regionCode: pick(f.grid, t, c) } };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/api/people/:id/unmask',
+    access: 'person.unmask',
+    ok: 200,
+    request: (t, f, c) => ({ url: `/api/people/${pick(f.person, t, c)}/unmask`, body: { field: 'idNumber', reason: '入户走访核对' } }),
+  },
+  {
+    method: 'POST',
+    url: '/api/people/:id/move-in',
+    access: 'person.write',
+    ok: 200,
+    request: async (t, f, c) => {
+      const p = await f.freshPerson(pick(f.grid, t, c));
+      return { url: `/api/people/${p.personId}/move-in`, body: { houseId: p.houseId, occurredOn: '2026-02-01' } };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/api/people/:id/move-out',
+    access: 'person.write',
+    ok: 200,
+    request: async (t, f, c) => ({ url: `/api/people/${(await f.freshPerson(pick(f.grid, t, c))).personId}/move-out`, body: { occurredOn: '2026-03-01' } }),
+  },
+  {
+    method: 'POST',
+    url: '/api/people/:id/death',
+    access: 'person.write',
+    ok: 200,
+    request: async (t, f, c) => ({ url: `/api/people/${(await f.freshPerson(pick(f.grid, t, c))).personId}/death`, body: { occurredOn: '2026-03-01' } }),
+  },
+  {
+    method: 'GET',
+    url: '/api/households',
+    access: 'person.read',
+    ok: 200,
+    request: () => ({ url: '/api/households?limit=500' }),
+    itemPaths: (b: { items: { regionCode: string }[] }) => b.items.map((h) => pathOf(h.regionCode)),
+  },
+  { method: 'GET', url: '/api/households/:id', access: 'person.read', ok: 200, request: (t, f, c) => ({ url: `/api/households/${pick(f.household, t, c)}` }) },
+  { method: 'PATCH', url: '/api/households/:id', access: 'person.write', ok: 200, request: (t, f, c) => ({ url: `/api/households/${pick(f.household, t, c)}`, body: { colour: 'green' } }) },
+  {
+    method: 'POST',
+    url: '/api/households/:id/split',
+    access: 'person.write',
+    ok: 200,
+    request: async (t, f, c) => {
+      // A household of two: the second member splits off.
+      const a = await f.freshPerson(pick(f.grid, t, c));
+      const b = await f.freshPerson(pick(f.grid, t, c));
+      await tApp().services.people.moveIn(SYSTEM_ACTOR, b.personId, { houseId: a.houseId, householdId: a.householdId, relation: 'child', occurredOn: '2026-01-02' }, SYSTEM_CONTEXT);
+      return { url: `/api/households/${a.householdId}/split`, body: { personIds: [b.personId], newHeadPersonId: b.personId, occurredOn: '2026-04-01' } };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/api/households/merge',
+    access: 'person.write',
+    ok: 200,
+    request: async (t, f, c) => {
+      const a = await f.freshPerson(pick(f.grid, t, c));
+      const b = await f.freshPerson(pick(f.grid, t, c));
+      return { url: '/api/households/merge', body: { fromId: a.householdId, intoId: b.householdId, occurredOn: '2026-04-01' } };
+    },
+  },
+  { method: 'GET', url: '/api/catalogue', access: 'person.read', ok: 200, unscoped: true },
+  {
+    method: 'PUT',
+    url: '/api/catalogue/tags',
+    access: 'catalogue.write',
+    ok: 200,
+    unscoped: true,
+    request: () => ({ url: '/api/catalogue/tags', body: { code: 'test_tag', name: '测试', category: '测试', mustVisit: false } }),
+  },
+  {
+    method: 'PUT',
+    url: '/api/catalogue/colours',
+    access: 'catalogue.write',
+    ok: 200,
+    unscoped: true,
+    request: () => ({ url: '/api/catalogue/colours', body: { code: 'purple', name: '紫色', hex: '#722ed1', meaning: '测试' } }),
+  },
+  {
+    method: 'GET',
+    url: '/api/houses',
+    access: 'house.read',
+    ok: 200,
+    request: () => ({ url: '/api/houses?limit=500' }),
+    itemPaths: (b: { items: { regionCode: string }[] }) => b.items.map((h) => pathOf(h.regionCode)),
+  },
+  { method: 'GET', url: '/api/houses/:id', access: 'house.read', ok: 200, request: (t, f, c) => ({ url: `/api/houses/${pick(f.house, t, c)}` }) },
+  { method: 'PATCH', url: '/api/houses/:id', access: 'house.write', ok: 200, request: (t, f, c) => ({ url: `/api/houses/${pick(f.house, t, c)}`, body: { occupancy: 'rented' } }) },
+  {
+    method: 'POST',
+    url: '/api/houses',
+    access: 'house.write',
+    ok: 201,
+    request: (t, f, c, n) => ({ url: '/api/houses', body: { buildingId: pick(f.building, t, c), entranceNo: 1, floor: 1, room: `S${n}` } }),
+  },
+  { method: 'GET', url: '/api/buildings/:id/layout', access: 'house.read', ok: 200, request: (t, f, c) => ({ url: `/api/buildings/${pick(f.building, t, c)}/layout` }) },
 ];
+
+const SYSTEM_ACTOR: Actor = { id: 0, username: 'system', displayName: 'system', role: 'city_admin', scopeCode: null, scopePath: '15', department: null };
+const tApp = () => t;
 
 let t: TestApp;
 let f: Fixture;
@@ -160,10 +312,32 @@ beforeAll(async () => {
   await mk('resident01', 'resident', null);
   const ids: Record<string, number> = {};
   for (const u of ['target-in', 'target-out', 'target-other']) ids[u] = (await authRepo.findByUsername(t.database.db, u))!.id;
+  const system: Actor = { id: 0, username: 'system', displayName: 'system', role: 'city_admin', scopeCode: null, scopePath: '15', department: null };
+  // Buildings: the demo has them in Wuhai; the other city's grid gets one by hand.
+  const buildingIn = (await regions.buildings(system, g1, 0, 1)).items[0]!.id;
+  const buildingOut = (await regions.buildings(system, g2, 0, 1)).items[0]!.id;
+  const buildingOther = (await regions.createBuilding(system, { regionCode: g3, name: '测试楼', lng: 110, lat: 40, floors: 6, entrances: 2 }, SYSTEM_CONTEXT)).id;
+  const buildingOf: Record<string, number> = { [g1]: buildingIn, [g2]: buildingOut, [g3]: buildingOther };
+  let seq = 0;
+  const freshPerson = async (grid: string) => {
+    seq++;
+    const house = await t.services.housing.create(system, { buildingId: buildingOf[grid]!, entranceNo: 1, floor: 1 + (seq % 5), room: `F${seq}` }, SYSTEM_CONTEXT);
+    const first17 = `150302${1950 + (seq % 50)}0101${String(seq % 1000).padStart(3, '0')}`;
+    const p = await t.services.people.create(system, { name: `测试${seq}`, idNumber: first17 + citizenIdCheckChar(first17), houseId: house.id }, SYSTEM_CONTEXT);
+    const moved = await t.services.people.moveIn(system, p.id, { houseId: house.id, occurredOn: '2026-01-01' }, SYSTEM_CONTEXT);
+    return { personId: p.id, householdId: moved.household!.id, houseId: house.id };
+  };
+  const [pin, pout, pother] = [await freshPerson(g1), await freshPerson(g2), await freshPerson(g3)];
+  const triple = <T>(k: (x: typeof pin) => T): Triple<T> => ({ in: k(pin), out: k(pout), otherCity: k(pother) });
   f = {
     grid: { in: g1, out: g2, otherCity: g3 },
     community: { in: c1, out: c2, otherCity: c3 },
     user: { in: ids['target-in']!, out: ids['target-out']!, otherCity: ids['target-other']! },
+    person: triple((x) => x.personId),
+    house: triple((x) => x.houseId),
+    household: triple((x) => x.householdId),
+    building: { in: buildingIn, out: buildingOut, otherCity: buildingOther },
+    freshPerson,
   };
   const accounts: [string, Role, string | null][] = [
     ['admin', 'city_admin', '1503'],
@@ -203,7 +377,7 @@ describe('scope: no read or write crosses a scope', () => {
         for (const target of ['in', 'out'] as const) {
           // Log-out ends the session the other rows use; test it with a fresh one.
           const cookie = c.url === '/api/auth/logout' ? await t.login(caller.username, caller.username === 'admin' || ['street01', 'community01', 'grid01'].includes(caller.username) ? 'gridwork-demo' : 'Passw0rd-fixture') : caller.cookie;
-          const req = c.request ? c.request(target, f, caller, ++n) : { url: c.url };
+          const req = c.request ? await c.request(target, f, caller, ++n) : { url: c.url };
           const res = await t.app.inject({ method: c.method, url: req.url, payload: req.body as never, headers: { cookie } });
           const label = `${caller.username} (${caller.role}) ${target} → ${res.statusCode} ${res.body.slice(0, 160)}`;
           if (c.access === 'public' || c.access === 'authenticated') {
@@ -226,8 +400,12 @@ describe('scope: no read or write crosses a scope', () => {
             }
             continue;
           }
-          if (c.access === 'geo.locate') {
+          if (c.access === 'geo.locate' || c.unscoped) {
             expect(res.statusCode, label).toBe(c.ok);
+            continue;
+          }
+          if (c.check) {
+            c.check(res, caller, f);
             continue;
           }
           const insideExists = target === 'out' || pathOf(pick(f.grid, 'in', caller)).startsWith(caller.scopePath!);
@@ -246,7 +424,7 @@ describe('scope: no read or write crosses a scope', () => {
         }
       }
       // And nobody gets in without a session.
-      const req = c.request ? c.request('in', f, callers[0]!, ++n) : { url: c.url };
+      const req = c.request ? await c.request('in', f, callers[0]!, ++n) : { url: c.url };
       const anon = await t.app.inject({ method: c.method, url: req.url, payload: req.body as never });
       if (c.access === 'public') expect(anon.statusCode).toBe(c.ok);
       else expect(anon.statusCode).toBe(401);
