@@ -37,7 +37,8 @@ async function serve(): Promise<void> {
     const r = await seedDemo(database.db, services, config.demoCity, SYSTEM_CONTEXT);
     console.log(
       `演示城市 ${r.divisions.city.name}：${r.divisions.counts.district} 区县 / ${r.divisions.counts.street} 街道乡镇 / ` +
-        `${r.divisions.counts.community} 社区村 / ${r.geometry.grids} 网格 / ${r.geometry.microgrids} 微网格 / ${r.geometry.buildings} 楼栋（${r.ms} ms）`,
+        `${r.divisions.counts.community} 社区村 / ${r.geometry.grids} 网格 / ${r.geometry.microgrids} 微网格 / ${r.geometry.buildings} 楼栋 / ` +
+        `${r.registry.houses} 套房屋 / ${r.registry.households} 户 / ${r.registry.residents} 人（${r.ms} ms）`,
     );
   }
   const app = await buildApp(database, config, services);
@@ -100,13 +101,14 @@ seed
   .command('demo')
   .description('生成演示城市：真实区划 + 生成的网格、微网格、楼栋和演示账号 / seed a demo city')
   .option('--city <code>', '4 位城市代码', '1503')
-  .action(async (opts: { city: string }) => {
+  .addOption(new Option('--scale <scale>', '人口规模：default 只填充第一个街道（数万人），city 填充全市（乌海约 56 万人）').choices(['default', 'city']).default('default'))
+  .action(async (opts: { city: string; scale: 'default' | 'city' }) => {
     const config = loadConfig();
     await withDatabase(config, async (d) => {
-      const r = await seedDemo(d.db, createServices(d, config), opts.city, SYSTEM_CONTEXT);
+      const r = await seedDemo(d.db, createServices(d, config), opts.city, SYSTEM_CONTEXT, { scale: opts.scale, log: (m) => console.error(m) });
       console.log(
-        `${r.divisions.city.name}：${r.divisions.counts.community} 社区村，新增 ${r.geometry.grids} 网格，${r.geometry.microgrids} 微网格，${r.geometry.buildings} 楼栋；` +
-          `新建账号：${r.accounts.join(', ') || '（已存在）'}（${r.ms} ms）`,
+        `${r.divisions.city.name}：${r.divisions.counts.community} 社区村，新增 ${r.geometry.grids} 网格，${r.geometry.microgrids} 微网格，${r.geometry.buildings} 楼栋，` +
+          `${r.registry.houses} 套房屋，${r.registry.households} 户，${r.registry.residents} 人；新建账号：${r.accounts.join(', ') || '（已存在）'}（${r.ms} ms）`,
       );
     });
   });

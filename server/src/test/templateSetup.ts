@@ -8,7 +8,7 @@ import { TEST_PII_KEY, templateFingerprint, pgliteTemplatePath, pgTemplateName, 
 
 async function fill(database: Database, name: TemplateName) {
   await runMigrations(database);
-  if (name === 'demo') await seedDemo(database.db, createServices(database, { sessionTtlHours: 12, piiKey: TEST_PII_KEY, dataDir: '/nonexistent' }), '1503', SYSTEM_CONTEXT);
+  if (name === 'demo') await seedDemo(database.db, createServices(database, { sessionTtlHours: 12, piiKey: TEST_PII_KEY, dataDir: '/nonexistent' }), '1503', SYSTEM_CONTEXT, { scale: 'none' });
 }
 
 /** Build the migrated (and demo-seeded) templates once; each test file then clones one. */

@@ -6,6 +6,10 @@ import { importDivisions, type DivisionImportReport } from '../regions/divisionI
 import { generateDemoGeometry, type DemoGeometryReport } from '../regions/demoGeometryGenerator.js';
 import type { RegionService } from '../regions/service.js';
 import type { UserService } from '../users/service.js';
+import type { HousingService } from '../housing/service.js';
+import type { PeopleService } from '../people/service.js';
+import { recordAudit } from '../../platform/audit/index.js';
+import { seedRegistryDemo, type DemoScale, type RegistryDemoReport } from './registrySeeder.js';
 
 /** Published demo credentials: only ever created by the demo seeder. */
 export const DEMO_PASSWORD = 'gridwork-demo';
@@ -35,6 +39,7 @@ export async function isDemoSeeded(db: Db): Promise<boolean> {
 export interface DemoReport {
   divisions: DivisionImportReport;
   geometry: DemoGeometryReport;
+  registry: RegistryDemoReport;
   accounts: string[];
   ms: number;
 }
@@ -45,13 +50,16 @@ export interface DemoReport {
  */
 export async function seedDemo(
   db: Db,
-  services: { regions: RegionService; users: UserService },
+  services: { regions: RegionService; users: UserService; housing: HousingService; people: PeopleService },
   cityCode: string,
   ctx: AuditContext,
+  opts: { scale?: DemoScale; log?: (msg: string) => void } = {},
 ): Promise<DemoReport> {
   const t0 = Date.now();
   const divisions = await importDivisions(db, cityCode, ctx);
   const geometry = await generateDemoGeometry(db, cityCode, ctx);
+  const registry = await seedRegistryDemo(db, services, cityCode, opts.scale ?? 'default', opts.log);
+  await recordAudit(db, ctx, { action: 'demo.seed_registry', entityType: 'region', entityId: divisions.city.code, scopePath: cityCode, after: registry });
   // First street → its first community → its first grid, for the scoped demo accounts.
   const scopes: Record<DemoAccount['scope'], string | null> = { city: divisions.city.code, street: null, community: null, grid: null };
   const firstChild = async (code: string | null) => (code ? ((await services.regions.childrenUnchecked(code))[0]?.code ?? null) : null);
@@ -67,5 +75,5 @@ export async function seedDemo(
     if (created) accounts.push(a.username);
   }
   await setSetting(db, SEEDED_KEY, { city: cityCode, at: new Date().toISOString() });
-  return { divisions, geometry, accounts, ms: Date.now() - t0 };
+  return { divisions, geometry, registry, accounts, ms: Date.now() - t0 };
 }

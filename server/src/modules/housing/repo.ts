@@ -21,6 +21,7 @@ export interface HouseFilter {
 
 /** Fields an import may set on a house. */
 export interface HouseImportRow {
+  entranceNo?: number | null;
   addressKey: string;
   address: string;
   addressGrams: string[];
@@ -92,18 +93,28 @@ export const housingRepo = {
     )[0]!;
   },
 
-  /** Bulk insert from one JSON parameter: one statement whatever the row count, same on both drivers. */
+  /**
+   * Bulk insert from one JSON parameter: one statement whatever the row count, same on both
+   * drivers. Entrances named by number are created on the way, so the building view has them.
+   */
   async insertMany(db: DbOrTx, rows: HouseImportRow[], provenance: Record<string, unknown>[]): Promise<number> {
     if (!rows.length) return 0;
     const payload = JSON.stringify(rows.map((r, i) => ({ ...r, addressGrams: r.addressGrams.join(' '), provenance: provenance[i] })));
+    await db.execute(sql`
+      INSERT INTO entrances (building_id, no, name, region_path)
+      SELECT DISTINCT "buildingId", "entranceNo", "entranceNo" || '单元', "regionPath"
+      FROM json_to_recordset(${payload}::json) AS t("buildingId" int, "entranceNo" smallint, "regionPath" text)
+      WHERE "buildingId" IS NOT NULL AND "entranceNo" IS NOT NULL
+      ON CONFLICT (building_id, no) DO NOTHING`);
     const r = await rawRows<{ n: number }>(
       db,
       sql`WITH ins AS (
-            INSERT INTO houses (address_key, address, address_grams, region_path, building_id, floor, room, area_m2, use, occupancy, provenance)
-            SELECT "addressKey", address, string_to_array("addressGrams", ' '), "regionPath", "buildingId", floor, room, "areaM2",
-                   coalesce(use, 'residential'), coalesce(occupancy, 'unknown'), provenance
+            INSERT INTO houses (address_key, address, address_grams, region_path, building_id, entrance_id, floor, room, area_m2, use, occupancy, provenance)
+            SELECT t."addressKey", t.address, string_to_array(t."addressGrams", ' '), t."regionPath", t."buildingId", e.id, t.floor, t.room, t."areaM2",
+                   coalesce(t.use, 'residential'), coalesce(t.occupancy, 'unknown'), t.provenance
             FROM json_to_recordset(${payload}::json) AS t("addressKey" text, address text, "addressGrams" text, "regionPath" text,
-                 "buildingId" int, floor smallint, room text, "areaM2" float8, use text, occupancy text, provenance jsonb)
+                 "buildingId" int, "entranceNo" smallint, floor smallint, room text, "areaM2" float8, use text, occupancy text, provenance jsonb)
+            LEFT JOIN entrances e ON e.building_id = t."buildingId" AND e.no = t."entranceNo"
             ON CONFLICT (address_key) DO NOTHING
             RETURNING 1)
           SELECT count(*)::int AS n FROM ins`,

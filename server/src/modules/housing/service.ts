@@ -4,7 +4,7 @@ import { authorize, scopeOf, type Actor } from '../../platform/scope/index.js';
 import { recordAudit, type AuditContext } from '../../platform/audit/index.js';
 import { queryGrams, textGrams, likeEscape } from '../../platform/text/grams.js';
 import { normaliseAddress } from '../../platform/text/address.js';
-import { initialProvenance, mergeFields, type FieldConflict, type ImportSource, type IncomingField, type Provenance } from '../../platform/provenance/index.js';
+import { initialProvenance, mergeFields, stamp, type FieldConflict, type ImportSource, type IncomingField, type Provenance } from '../../platform/provenance/index.js';
 import type { RegionService } from '../regions/service.js';
 import { requireCode } from '../regions/service.js';
 import { housingRepo, type HouseImportRow, type HouseRow } from './repo.js';
@@ -211,5 +211,12 @@ export class HousingService {
     }
     await housingRepo.updateImported(tx, updates);
     return { created, updated: updates.length, unchanged, conflicts };
+  }
+
+  /** Apply a resolved import conflict: write the incoming columns and take over the field's provenance. */
+  async applyConflictResolution(tx: DbOrTx, houseId: number, field: string, columns: Record<string, unknown>, src: ImportSource): Promise<void> {
+    const before = await housingRepo.get(tx, houseId);
+    if (!before) throw new AppError('house.not_found');
+    await housingRepo.updateImported(tx, [{ id: houseId, set: columns, provenance: { ...(before.provenance as Provenance), [field]: stamp(src) } }]);
   }
 }

@@ -637,6 +637,20 @@ export class PeopleService {
     return { created: inserted.size, updated: updates.length, unchanged, conflicts, ids: new Map([...inserted, ...existing.map((e) => [e.idHash, e.id] as const)]) };
   }
 
+  /** Create households with their members in bulk (seeding); members must not belong to another household. */
+  async createHouseholdsBulk(
+    tx: DbOrTx,
+    list: { houseId: number | null; regionPath: string; colour: string | null; colourNote?: string | null; members: { personId: number; relation: string }[]; since: string }[],
+  ): Promise<void> {
+    await peopleRepo.insertHouseholdsWithMembers(
+      tx,
+      list.map((h) => ({
+        household: { houseId: h.houseId, regionPath: h.regionPath, colour: h.colour, colourNote: h.colourNote ?? null, headPersonId: h.members.find((m) => m.relation === 'head')?.personId ?? null },
+        members: h.members.map((m) => ({ personId: m.personId, relation: m.relation, since: h.since })),
+      })),
+    );
+  }
+
   /** Apply a resolved conflict: write the incoming columns and take over the field's provenance. */
   async applyConflictResolution(tx: DbOrTx, personId: number, field: string, columns: Record<string, unknown>, src: ImportSource, actorId: number | null) {
     const before = await peopleRepo.getForUpdate(tx, personId);

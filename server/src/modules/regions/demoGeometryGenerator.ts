@@ -58,6 +58,17 @@ function shortName(name: string): string {
   return name.replace(/(居民委员会|居委会|村民委员会|村委会)$/, '') || name;
 }
 
+/**
+ * Wuhai-like housing stock: mostly 4-6 storey walk-ups with 1-3 entrances, some bungalows and
+ * low-rise, a tenth high-rise. About 21 dwellings a building on average (2 per floor and entrance).
+ */
+function buildingShape(rng: Rng): { floors: number; entrances: number } {
+  const r = rng.next();
+  if (r < 0.15) return { floors: rng.int(1, 3), entrances: rng.int(1, 2) };
+  if (r < 0.9) return { floors: rng.int(4, 6), entrances: rng.int(1, 3) };
+  return { floors: rng.int(11, 26), entrances: rng.int(1, 2) };
+}
+
 const NUMERALS = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四', '十五'];
 
 export interface DemoGeometryOptions {
@@ -174,8 +185,7 @@ export async function generateDemoGeometry(db: Db, cityCode: string, ctx: AuditC
               regionPath: m?.path ?? gParsed.path,
               name: `${gi + 1}-${b}号楼`,
               address: `${s.name}${shortName(c.name)}${gi + 1}-${b}号楼`,
-              floors: rng.int(2, 33),
-              entrances: rng.int(1, 6),
+              ...buildingShape(rng),
               lng: Math.round(lng * 1e6) / 1e6,
               lat: Math.round(lat * 1e6) / 1e6,
             });
