@@ -23,7 +23,11 @@ async function newHouse(room: string, entranceNo = 1, floor = 3) {
 beforeAll(async () => {
   t = await createTestApp('demo');
   admin = await t.login('admin');
-  buildingId = (await get(`/api/regions/${GRID}/buildings?limit=1`)).json().items[0].id;
+  // A building of known shape, so floors and entrances below exist.
+  const grid = (await get(`/api/regions/${GRID}`)).json();
+  const b = await post('/api/buildings', { regionCode: GRID, name: '测试楼', lng: grid.center[0], lat: grid.center[1], floors: 18, entrances: 3, address: '凤凰岭街道和平社区测试楼' });
+  expect(b.statusCode, b.body).toBe(201);
+  buildingId = b.json().id;
 });
 afterAll(() => t?.close());
 

@@ -10,6 +10,7 @@ import { importDivisions } from '../../modules/regions/divisionImporter.js';
 import { parseRegionCode } from '../../modules/regions/codes.js';
 import { authRepo } from '../auth/repo.js';
 import { citizenIdCheckChar } from '../identity/citizenId.js';
+import { creditCheckChar } from '../identity/creditCode.js';
 import type { Actor } from './index.js';
 import { PERMISSIONS, type Action, type Role } from './roles.js';
 
@@ -22,6 +23,11 @@ interface Fixture {
   house: Triple<number>;
   building: Triple<number>;
   household: Triple<number>;
+  /** Registry records in each target grid: an organisation, a park, a party committee and one member of it. */
+  org: Triple<number>;
+  site: Triple<number>;
+  partyOrg: Triple<number>;
+  member: Triple<number>;
   /** A new person (with a household of one, in a new house) per call, for state-changing actions. */
   freshPerson(grid: string): Promise<{ personId: number; householdId: number; houseId: number }>;
 }
@@ -49,11 +55,16 @@ interface Case {
   /** Extra check for responses that are not JSON lists (exports). */
   check?: (res: { statusCode: number; body: string }, c: Caller, f: Fixture) => void;
   /** For list endpoints: the region path of every returned item (null = unscoped item). */
-  itemPaths?: (body: any) => (string | null)[];
+  itemPaths?: (body: any, c: Caller) => (string | null)[];
   ok: number;
 }
 
 const pathOf = (code: string) => parseRegionCode(code)!.path;
+/** A valid unified social credit code, unique per n. */
+const creditCode = (n: number) => {
+  const first17 = `9199${String(n).padStart(13, '0')}`;
+  return first17 + creditCheckChar(first17);
+};
 /** Out-of-scope target for the caller: the city admin's "outside" is another city. */
 const pick = (o: { in: any; out: any; otherCity: any }, t: Target, c: Caller) => (t === 'in' ? o.in : c.role === 'city_admin' ? o.otherCity : o.out);
 
@@ -274,6 +285,115 @@ const CASES: Case[] = [
     request: (t, f, c, n) => ({ url: '/api/houses', body: { buildingId: pick(f.building, t, c), entranceNo: 1, floor: 1, room: `S${n}` } }),
   },
   { method: 'GET', url: '/api/buildings/:id/layout', access: 'house.read', ok: 200, request: (t, f, c) => ({ url: `/api/buildings/${pick(f.building, t, c)}/layout` }) },
+  // ---- registries: organisations, sites, coverage, ledgers ----
+  {
+    method: 'GET',
+    url: '/api/orgs',
+    access: 'org.read',
+    ok: 200,
+    request: () => ({ url: '/api/orgs?limit=500' }),
+    itemPaths: (b: { items: { region: { code: string } }[] }) => b.items.map((o) => pathOf(o.region.code)),
+  },
+  { method: 'GET', url: '/api/orgs/:id', access: 'org.read', ok: 200, request: (t, f, c) => ({ url: `/api/orgs/${pick(f.org, t, c)}` }) },
+  {
+    method: 'POST',
+    url: '/api/orgs',
+    access: 'org.write',
+    ok: 201,
+    request: (t, f, c, n) => ({ url: '/api/orgs', body: { creditCode: creditCode(n), name: '范围测试企业', regionCode: pick(f.grid, t, c) } }),
+  },
+  { method: 'PATCH', url: '/api/orgs/:id', access: 'org.write', ok: 200, request: (t, f, c, n) => ({ url: `/api/orgs/${pick(f.org, t, c)}`, body: { employees: n } }) },
+  {
+    method: 'GET',
+    url: '/api/sites',
+    access: 'org.read',
+    ok: 200,
+    request: () => ({ url: '/api/sites?limit=500' }),
+    itemPaths: (b: { items: { region: { code: string } }[] }) => b.items.map((s) => pathOf(s.region.code)),
+  },
+  { method: 'GET', url: '/api/sites/:id', access: 'org.read', ok: 200, request: (t, f, c) => ({ url: `/api/sites/${pick(f.site, t, c)}` }) },
+  {
+    method: 'POST',
+    url: '/api/sites',
+    access: 'org.write',
+    ok: 201,
+    request: (t, f, c) => ({ url: '/api/sites', body: { kind: 'park', name: '范围测试园区', regionCode: pick(f.grid, t, c) } }),
+  },
+  { method: 'PATCH', url: '/api/sites/:id', access: 'org.write', ok: 200, request: (t, f, c) => ({ url: `/api/sites/${pick(f.site, t, c)}`, body: { name: '改名园区' } }) },
+  { method: 'GET', url: '/api/coverage', access: 'coverage.read', ok: 200, request: (t, f, c) => ({ url: `/api/coverage?region=${pick(f.grid, t, c)}` }) },
+  {
+    method: 'GET',
+    url: '/api/coverage/list',
+    access: 'coverage.read',
+    ok: 200,
+    request: (t, f, c) => ({ url: `/api/coverage/list?region=${pick(f.grid, t, c)}&grp=enterprise` }),
+  },
+  {
+    method: 'GET',
+    url: '/api/ledgers/:kind',
+    access: 'org.read',
+    ok: 200,
+    request: () => ({ url: '/api/ledgers/parks?limit=500' }),
+    itemPaths: (b: { items: { regionCode: string }[] }) => b.items.map((r) => pathOf(r.regionCode)),
+  },
+  {
+    method: 'GET',
+    url: '/api/ledgers/:kind/export',
+    access: 'org.read',
+    ok: 200,
+    request: (t, f, c) => ({ url: `/api/ledgers/parks/export?region=${pick(f.grid, t, c)}` }),
+  },
+  // ---- registries: party organisations and members ----
+  {
+    method: 'GET',
+    url: '/api/party/orgs',
+    access: 'party.read',
+    ok: 200,
+    request: () => ({ url: '/api/party/orgs' }),
+    itemPaths: (b: { region: { code: string } }[]) => b.map((o) => pathOf(o.region.code)),
+  },
+  { method: 'GET', url: '/api/party/orgs/:id', access: 'party.read', ok: 200, request: (t, f, c) => ({ url: `/api/party/orgs/${pick(f.partyOrg, t, c)}` }) },
+  {
+    method: 'POST',
+    url: '/api/party/orgs',
+    access: 'party.write',
+    ok: 201,
+    request: (t, f, c) => ({ url: '/api/party/orgs', body: { name: '范围测试党支部', level: 'branch', parentId: pick(f.partyOrg, t, c), regionCode: pick(f.grid, t, c) } }),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/party/orgs/:id',
+    access: 'party.write',
+    ok: 200,
+    request: (t, f, c) => ({ url: `/api/party/orgs/${pick(f.partyOrg, t, c)}`, body: { secretary: '测试书记' } }),
+  },
+  {
+    method: 'GET',
+    url: '/api/party/members',
+    access: 'party.read',
+    ok: 200,
+    request: () => ({ url: '/api/party/members?limit=500' }),
+    // 双报到: a member is visible through their branch's region or through the community they registered at.
+    itemPaths: (b: { items: { region: { code: string }; homeCommunity: { code: string } | null }[] }, c) =>
+      b.items.map((m) => {
+        const paths = [m.region.code, m.homeCommunity?.code].filter((x): x is string => !!x).map(pathOf);
+        return paths.find((p) => c.scopePath && p.startsWith(c.scopePath)) ?? paths[0]!;
+      }),
+  },
+  {
+    method: 'POST',
+    url: '/api/party/members',
+    access: 'party.write',
+    ok: 201,
+    request: async (t, f, c) => ({ url: '/api/party/members', body: { personId: (await f.freshPerson(pick(f.grid, t, c))).personId, partyOrgId: pick(f.partyOrg, t, c) } }),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/party/members/:id',
+    access: 'party.write',
+    ok: 200,
+    request: (t, f, c) => ({ url: `/api/party/members/${pick(f.member, t, c)}`, body: { workUnit: '测试单位' } }),
+  },
 ];
 
 const SYSTEM_ACTOR: Actor = { id: 0, username: 'system', displayName: 'system', role: 'city_admin', scopeCode: null, scopePath: '15', department: null };
@@ -321,7 +441,7 @@ beforeAll(async () => {
   let seq = 0;
   const freshPerson = async (grid: string) => {
     seq++;
-    const house = await t.services.housing.create(system, { buildingId: buildingOf[grid]!, entranceNo: 1, floor: 1 + (seq % 5), room: `F${seq}` }, SYSTEM_CONTEXT);
+    const house = await t.services.housing.create(system, { buildingId: buildingOf[grid]!, entranceNo: 1, floor: 1, room: `F${seq}` }, SYSTEM_CONTEXT);
     const first17 = `150302${1950 + (seq % 50)}0101${String(seq % 1000).padStart(3, '0')}`;
     const p = await t.services.people.create(system, { name: `测试${seq}`, idNumber: first17 + citizenIdCheckChar(first17), houseId: house.id }, SYSTEM_CONTEXT);
     const moved = await t.services.people.moveIn(system, p.id, { houseId: house.id, occurredOn: '2026-01-01' }, SYSTEM_CONTEXT);
@@ -329,6 +449,16 @@ beforeAll(async () => {
   };
   const [pin, pout, pother] = [await freshPerson(g1), await freshPerson(g2), await freshPerson(g3)];
   const triple = <T>(k: (x: typeof pin) => T): Triple<T> => ({ in: k(pin), out: k(pout), otherCity: k(pother) });
+  const registry = async (grid: string, n: number, personId: number) => {
+    const { orgs, party } = t.services;
+    const org = await orgs.create(system, { creditCode: creditCode(900_000 + n), name: `范围测试企业${n}`, regionCode: grid }, SYSTEM_CONTEXT);
+    const site = await orgs.createSite(system, { kind: 'park', name: `范围测试园区${n}`, regionCode: grid }, SYSTEM_CONTEXT);
+    const po = await party.createOrg(system, { name: `范围测试党委${n}`, level: 'committee', regionCode: grid }, SYSTEM_CONTEXT);
+    const member = await party.createMember(system, { personId, partyOrgId: po.id }, SYSTEM_CONTEXT);
+    return { org: org.id, site: site.id, partyOrg: po.id, member: member.id };
+  };
+  const [rin, rout, rother] = [await registry(g1, 1, pin.personId), await registry(g2, 2, pout.personId), await registry(g3, 3, pother.personId)];
+  const registryTriple = (k: keyof typeof rin): Triple<number> => ({ in: rin[k], out: rout[k], otherCity: rother[k] });
   f = {
     grid: { in: g1, out: g2, otherCity: g3 },
     community: { in: c1, out: c2, otherCity: c3 },
@@ -337,6 +467,10 @@ beforeAll(async () => {
     house: triple((x) => x.houseId),
     household: triple((x) => x.householdId),
     building: { in: buildingIn, out: buildingOut, otherCity: buildingOther },
+    org: registryTriple('org'),
+    site: registryTriple('site'),
+    partyOrg: registryTriple('partyOrg'),
+    member: registryTriple('member'),
     freshPerson,
   };
   const accounts: [string, Role, string | null][] = [
@@ -393,7 +527,7 @@ describe('scope: no read or write crosses a scope', () => {
           if (c.itemPaths) {
             // Lists take the scope from the caller: every item must lie inside it.
             expect(res.statusCode, label).toBe(c.ok);
-            const paths = c.itemPaths(res.json());
+            const paths = c.itemPaths(res.json(), caller);
             for (const p of paths) {
               if (p === null) expect(caller.role, `${label}: unscoped item`).toBe('city_admin');
               else expect(p.startsWith(caller.scopePath!), `${label}: item ${p}`).toBe(true);
