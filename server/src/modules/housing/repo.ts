@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
+import { afterPlace, pathPrefix, placeOrder, type PlaceCursor } from '../../platform/http/placeCursor.js';
 import { rows as rawRows } from '../../platform/db/client.js';
 import { entrances, houses } from './schema.js';
 
@@ -15,7 +16,7 @@ export interface HouseFilter {
   like?: string;
   occupancy?: string;
   use?: string;
-  afterId?: number;
+  after?: PlaceCursor;
   limit: number;
 }
 
@@ -38,15 +39,18 @@ export const IMPORTABLE_HOUSE_FIELDS = ['areaM2', 'use', 'occupancy', 'floor', '
 
 export const housingRepo = {
   async list(db: DbOrTx, f: HouseFilter): Promise<HouseRow[]> {
-    const conds: SQL[] = [like(houses.regionPath, `${f.scopePath}%`)];
-    if (f.regionPath) conds.push(like(houses.regionPath, `${f.regionPath}%`));
+    const conds: SQL[] = [pathPrefix(houses.regionPath, f.regionPath ?? f.scopePath)];
+    if (f.regionPath) conds.push(like(houses.regionPath, `${f.scopePath}%`));
     if (f.buildingId) conds.push(eq(houses.buildingId, f.buildingId));
     if (f.grams?.length) conds.push(sql`${houses.addressGrams} @> ${sql.param(f.grams)}::text[]`);
     if (f.like) conds.push(sql`${houses.address} ILIKE ${f.like}`);
     if (f.occupancy) conds.push(eq(houses.occupancy, f.occupancy));
     if (f.use) conds.push(eq(houses.use, f.use));
-    if (f.afterId) conds.push(gt(houses.id, f.afterId));
-    return db.select().from(houses).where(and(...conds)).orderBy(asc(houses.id)).limit(f.limit);
+    if (f.after) conds.push(afterPlace(houses.regionPath, houses.id, f.after));
+    // An address search matches few houses, possibly all late in place order: sort them rather
+    // than walk the place index (the planner misjudges that).
+    const order = f.grams?.length ? [sql`(${houses.regionPath} COLLATE "C") || ''`, sql`${houses.id} + 0`] : placeOrder(houses.regionPath, houses.id);
+    return db.select().from(houses).where(and(...conds)).orderBy(...order).limit(f.limit);
   },
 
   async get(db: DbOrTx, id: number): Promise<HouseRow | undefined> {

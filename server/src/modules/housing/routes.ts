@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { auditContext, type App } from '../../platform/http/app.js';
-import { CursorQuery, problemResponses } from '../../platform/http/contracts.js';
+import { PlaceCursorQuery, problemResponses } from '../../platform/http/contracts.js';
 import { HOUSE_USES, OCCUPANCIES, type HousingService } from './service.js';
 
 const tags = ['housing'];
@@ -20,7 +20,7 @@ export function registerHousingRoutes(app: App, housing: HousingService): void {
           buildingId: Type.Optional(Type.Integer({ minimum: 1 })),
           occupancy: Type.Optional(lit(OCCUPANCIES)),
           use: Type.Optional(lit(HOUSE_USES)),
-          ...CursorQuery,
+          ...PlaceCursorQuery,
         },
         { additionalProperties: false },
       ),

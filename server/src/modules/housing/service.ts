@@ -4,6 +4,7 @@ import { authorize, scopeOf, type Actor } from '../../platform/scope/index.js';
 import { recordAudit, type AuditContext } from '../../platform/audit/index.js';
 import { queryGrams, textGrams, likeEscape } from '../../platform/text/grams.js';
 import { normaliseAddress } from '../../platform/text/address.js';
+import { parsePlaceCursor, placeCursorOf } from '../../platform/http/placeCursor.js';
 import { initialProvenance, mergeFields, stamp, type FieldConflict, type ImportSource, type IncomingField, type Provenance } from '../../platform/provenance/index.js';
 import type { RegionService } from '../regions/service.js';
 import { requireCode } from '../regions/service.js';
@@ -84,12 +85,12 @@ export class HousingService {
       like: term ? `%${likeEscape(term)}%` : undefined,
       occupancy: q.occupancy,
       use: q.use,
-      afterId: q.cursor ? Number(q.cursor) : undefined,
+      after: parsePlaceCursor(q.cursor),
       limit: q.limit + 1,
     });
     const more = rows.length > q.limit;
-    const items = (more ? rows.slice(0, q.limit) : rows).map(toHouseDto);
-    return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };
+    const page = more ? rows.slice(0, q.limit) : rows;
+    return { items: page.map(toHouseDto), nextCursor: more ? placeCursorOf(page[page.length - 1]!) : null };
   }
 
   async get(actor: Actor | undefined, id: number): Promise<HouseDto & { building: { id: number; name: string; address: string | null } | null }> {

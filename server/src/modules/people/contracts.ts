@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { CursorQuery } from '../../platform/http/contracts.js';
+import { PlaceCursorQuery } from '../../platform/http/contracts.js';
 import { POLITICAL_STATUSES, RELATIONS } from './service.js';
 
 const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
@@ -38,7 +38,7 @@ export const PeopleQuery = Type.Object(
     colour: Type.Optional(Type.String({ maxLength: 16 })),
     region: Type.Optional(Type.String({ maxLength: 18 })),
     status: Type.Optional(lit(['active', 'moved_out', 'deceased'])),
-    ...CursorQuery,
+    ...PlaceCursorQuery,
   },
   { additionalProperties: false },
 );
@@ -91,7 +91,7 @@ export const LeaveBody = Type.Object(
 );
 
 export const HouseholdsQuery = Type.Object(
-  { colour: Type.Optional(Type.String({ maxLength: 16 })), region: Type.Optional(Type.String({ maxLength: 18 })), address: Type.Optional(Type.String({ maxLength: 64 })), ...CursorQuery },
+  { colour: Type.Optional(Type.String({ maxLength: 16 })), region: Type.Optional(Type.String({ maxLength: 18 })), address: Type.Optional(Type.String({ maxLength: 64 })), ...PlaceCursorQuery },
   { additionalProperties: false },
 );
 

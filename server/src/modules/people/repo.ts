@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
+import { afterPlace, pathPrefix, placeOrder, type PlaceCursor } from '../../platform/http/placeCursor.js';
 import { rows as rawRows } from '../../platform/db/client.js';
 import { householdColours, householdMembers, households, lifeEvents, personVersions, persons, tagCatalogue } from './schema.js';
 
@@ -18,7 +19,7 @@ export interface PersonFilter {
   tags?: string[];
   colour?: string;
   status?: string;
-  afterId?: number;
+  after?: PlaceCursor;
   limit: number;
 }
 
@@ -27,8 +28,8 @@ export type PersonListRow = PersonRow & { householdId: number | null; colour: st
 
 export const peopleRepo = {
   async list(db: DbOrTx, f: PersonFilter): Promise<PersonListRow[]> {
-    const conds: SQL[] = [like(persons.regionPath, `${f.scopePath}%`)];
-    if (f.regionPath) conds.push(like(persons.regionPath, `${f.regionPath}%`));
+    const conds: SQL[] = [pathPrefix(persons.regionPath, f.regionPath ?? f.scopePath)];
+    if (f.regionPath) conds.push(like(persons.regionPath, `${f.scopePath}%`));
     if (f.nameGrams?.length) conds.push(sql`${persons.nameGrams} @> ${sql.param(f.nameGrams)}::text[]`);
     if (f.nameLike) conds.push(sql`${persons.name} ILIKE ${f.nameLike}`);
     if (f.idHash) conds.push(eq(persons.idHash, f.idHash));
@@ -37,14 +38,16 @@ export const peopleRepo = {
     if (f.tags?.length) conds.push(sql`${persons.tags} @> ${sql.param(f.tags)}::text[]`);
     if (f.colour) conds.push(eq(households.colour, f.colour));
     if (f.status) conds.push(eq(persons.status, f.status));
-    if (f.afterId) conds.push(gt(persons.id, f.afterId));
+    if (f.after) conds.push(afterPlace(persons.regionPath, persons.id, f.after));
     const r = await db
       .select({ p: persons, householdId: households.id, colour: households.colour, relation: householdMembers.relation })
       .from(persons)
       .leftJoin(householdMembers, and(eq(householdMembers.personId, persons.id), isNull(householdMembers.until)))
       .leftJoin(households, eq(households.id, householdMembers.householdId))
       .where(and(...conds))
-      .orderBy(asc(persons.id))
+      // With an address filter the candidates are few (≤ 5,000 houses) but may all sit late in
+      // place order; sorting them beats walking the place index, which the planner misjudges.
+      .orderBy(...(f.houseIds ? [sql`(${persons.regionPath} COLLATE "C") || ''`, sql`${persons.id} + 0`] : placeOrder(persons.regionPath, persons.id)))
       .limit(f.limit);
     return r.map((x) => ({ ...x.p, householdId: x.householdId, colour: x.colour, relation: x.relation }));
   },
@@ -112,12 +115,12 @@ export const peopleRepo = {
       .orderBy(asc(householdMembers.id));
   },
 
-  async listHouseholds(db: DbOrTx, f: { scopePath: string; regionPath?: string; colour?: string; houseIds?: number[]; afterId?: number; limit: number }) {
-    const conds: SQL[] = [like(households.regionPath, `${f.scopePath}%`), eq(households.status, 'active')];
-    if (f.regionPath) conds.push(like(households.regionPath, `${f.regionPath}%`));
+  async listHouseholds(db: DbOrTx, f: { scopePath: string; regionPath?: string; colour?: string; houseIds?: number[]; after?: PlaceCursor; limit: number }) {
+    const conds: SQL[] = [pathPrefix(households.regionPath, f.regionPath ?? f.scopePath), eq(households.status, 'active')];
+    if (f.regionPath) conds.push(like(households.regionPath, `${f.scopePath}%`));
     if (f.colour) conds.push(eq(households.colour, f.colour));
     if (f.houseIds) conds.push(f.houseIds.length ? inArray(households.houseId, f.houseIds) : sql`false`);
-    if (f.afterId) conds.push(gt(households.id, f.afterId));
+    if (f.after) conds.push(afterPlace(households.regionPath, households.id, f.after));
     return db
       .select({
         h: households,
@@ -127,7 +130,7 @@ export const peopleRepo = {
       .from(households)
       .leftJoin(persons, eq(persons.id, households.headPersonId))
       .where(and(...conds))
-      .orderBy(asc(households.id))
+      .orderBy(...placeOrder(households.regionPath, households.id))
       .limit(f.limit);
   },
 

@@ -9,6 +9,7 @@ import { initialProvenance, mergeFields, type FieldConflict, type ImportSource, 
 import type { RegionService } from '../regions/service.js';
 import { requireCode } from '../regions/service.js';
 import type { HousingService } from '../housing/service.js';
+import { parsePlaceCursor, placeCursorOf } from '../../platform/http/placeCursor.js';
 import { streamTable, type Column, type TabularFormat } from '../../platform/export/tabular.js';
 import { peopleRepo, type NewPersonRow, type PersonListRow, type PersonRow } from './repo.js';
 
@@ -137,12 +138,13 @@ export class PeopleService {
       tags: q.tags?.length ? q.tags : undefined,
       colour: q.colour,
       status: q.status,
-      afterId: q.cursor ? Number(q.cursor) : undefined,
+      after: parsePlaceCursor(q.cursor),
       limit: q.limit + 1,
     });
     const more = rows.length > q.limit;
-    const items = await this.toDtos(more ? rows.slice(0, q.limit) : rows);
-    return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };
+    const page = more ? rows.slice(0, q.limit) : rows;
+    const items = await this.toDtos(page);
+    return { items, nextCursor: more ? placeCursorOf(page[page.length - 1]!) : null };
   }
 
   private async loadScoped(actor: Actor | undefined, action: 'person.read' | 'person.write' | 'person.unmask', id: number, db: DbOrTx = this.db, lock = false) {
@@ -391,7 +393,7 @@ export class PeopleService {
       regionPath,
       colour: q.colour,
       houseIds: q.address?.trim() ? await this.housing.idsByAddress(regionPath ?? scope, q.address.trim()) : undefined,
-      afterId: q.cursor ? Number(q.cursor) : undefined,
+      after: parsePlaceCursor(q.cursor),
       limit: q.limit + 1,
     });
     const more = rows.length > q.limit;
@@ -407,7 +409,7 @@ export class PeopleService {
       address: r.h.houseId ? (houses.get(r.h.houseId)?.address ?? null) : null,
       regionCode: codeOfPath(r.h.regionPath),
     }));
-    return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };
+    return { items, nextCursor: more ? placeCursorOf(page[page.length - 1]!.h) : null };
   }
 
   async getHousehold(actor: Actor | undefined, id: number) {

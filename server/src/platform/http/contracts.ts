@@ -33,4 +33,10 @@ export const CursorQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 };
 
+/** Lists ordered by place then id (registries) page with a "<region path>.<id>" cursor. */
+export const PlaceCursorQuery = {
+  cursor: Type.Optional(Type.String({ pattern: '^\\d{1,18}\\.\\d{1,15}$', description: 'Opaque cursor from the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+};
+
 export const RegionRef = Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() });
