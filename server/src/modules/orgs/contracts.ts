@@ -3,11 +3,6 @@ import { CursorQuery, RegionRef } from '../../platform/http/contracts.js';
 import { INDUSTRY_CODES } from './industries.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const literals = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    description ? { description } : {},
-  );
 
 export const ORG_GROUPS = ['enterprise', 'social_org'] as const;
 export const ORG_STATUSES = ['operating', 'deregistered'] as const;
@@ -17,10 +12,10 @@ export type OrgGroup = (typeof ORG_GROUPS)[number];
 export type SiteKind = (typeof SITE_KINDS)[number];
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
-export const IndustryCodeSchema = literals(INDUSTRY_CODES, 'GB/T 4754 门类 A-T');
-export const OrgGroupSchema = literals(ORG_GROUPS, 'enterprise 企业 / social_org 社会组织');
-export const OrgStatusSchema = literals(ORG_STATUSES, 'operating 存续 / deregistered 注销');
-export const SiteKindSchema = literals(SITE_KINDS, 'park 园区 / commercial_building 商务楼宇');
+export const IndustryCodeSchema = Type.Enum(INDUSTRY_CODES, { description: 'GB/T 4754 门类 A-T' });
+export const OrgGroupSchema = Type.Enum(ORG_GROUPS, { description: 'enterprise 企业 / social_org 社会组织' });
+export const OrgStatusSchema = Type.Enum(ORG_STATUSES, { description: 'operating 存续 / deregistered 注销' });
+export const SiteKindSchema = Type.Enum(SITE_KINDS, { description: 'park 园区 / commercial_building 商务楼宇' });
 
 const RegionCodeInput = Type.String({ maxLength: 32, description: '区划/网格代码' });
 const Lng = Type.Number({ minimum: -180, maximum: 180 });
@@ -227,10 +222,10 @@ export type UpdateSiteBody = Static<typeof UpdateSiteBody>;
 
 // ---- coverage (两个覆盖) -------------------------------------------------------------------------
 
-const By = literals(['region', 'industry'] as const, 'region 按下级区划 / industry 按行业门类');
+const By = Type.Enum(['region', 'industry'], { default: 'region', description: 'region 按下级区划 / industry 按行业门类' });
 
 export const CoverageQuery = Type.Object(
-  { region: Type.Optional(RegionCodeInput), by: Type.Optional({ ...By, default: 'region' }) },
+  { region: Type.Optional(RegionCodeInput), by: Type.Optional(By) },
   { additionalProperties: false },
 );
 export type CoverageQuery = Static<typeof CoverageQuery>;
@@ -266,9 +261,9 @@ export const CoverageListQuery = Type.Object(
   {
     region: Type.Optional(RegionCodeInput),
     grp: OrgGroupSchema,
-    by: Type.Optional({ ...By, default: 'region' }),
+    by: Type.Optional(By),
     key: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-    covered: Type.Optional(literals(['org', 'work'] as const)),
+    covered: Type.Optional(Type.Enum(['org', 'work'], { description: 'org 组织覆盖 / work 工作覆盖' })),
     value: Type.Optional(Type.Boolean({ default: true })),
     ...CursorQuery,
   },
@@ -278,7 +273,7 @@ export type CoverageListQuery = Static<typeof CoverageListQuery>;
 
 // ---- ledgers (四类台账) --------------------------------------------------------------------------
 
-export const LedgerParams = Type.Object({ kind: literals(LEDGER_KINDS) }, { additionalProperties: false });
+export const LedgerParams = Type.Object({ kind: Type.Enum(LEDGER_KINDS) }, { additionalProperties: false });
 
 const ledgerFilterProps = {
   region: Type.Optional(RegionCodeInput),

@@ -321,6 +321,12 @@ export class PeopleService {
     });
   }
 
+  /** Names and masked ID numbers for other modules (party members, tickets). No scope check: callers authorise. */
+  async namesOf(ids: number[]): Promise<Map<number, { name: string; idMasked: string }>> {
+    const rows = await peopleRepo.getMany(this.db, [...new Set(ids)]);
+    return new Map(rows.map((p) => [p.id, { name: p.name, idMasked: p.idMasked }]));
+  }
+
   // ---- life events ---------------------------------------------------------------------------
 
   /** 迁入: the person moves into a house, joining (or founding) its household. */
