@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from './platform/config.js';
 import { openDatabase, runMigrations, type Database } from './platform/db/client.js';
@@ -9,6 +10,10 @@ import { buildApp, createServices } from './app.js';
 import { importDivisions } from './modules/regions/divisionImporter.js';
 import { DEMO_ACCOUNTS, isDemoSeeded, seedDemo } from './modules/demo/seeder.js';
 import { VERSION } from './version.js';
+import { authRepo } from './platform/auth/repo.js';
+import { actorFromUser } from './platform/auth/service.js';
+import { IMPORT_KINDS, type ImportKind } from './modules/imports/fields.js';
+import { importCommand } from './modules/imports/command.js';
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -38,7 +43,8 @@ async function serve(): Promise<void> {
     console.log(
       `演示城市 ${r.divisions.city.name}：${r.divisions.counts.district} 区县 / ${r.divisions.counts.street} 街道乡镇 / ` +
         `${r.divisions.counts.community} 社区村 / ${r.geometry.grids} 网格 / ${r.geometry.microgrids} 微网格 / ${r.geometry.buildings} 楼栋 / ` +
-        `${r.registry.houses} 套房屋 / ${r.registry.households} 户 / ${r.registry.residents} 人（${r.ms} ms）`,
+        `${r.registry.houses} 套房屋 / ${r.registry.households} 户 / ${r.registry.residents} 人 / ` +
+        `${r.registry.orgs?.enterprises ?? 0} 企业 / ${r.registry.orgs?.socialOrgs ?? 0} 社会组织 / ${r.registry.orgs?.partyOrgs ?? 0} 党组织（${r.ms} ms）`,
     );
   }
   const app = await buildApp(database, config, services);
@@ -133,6 +139,26 @@ users
         SYSTEM_CONTEXT,
       );
       console.log(created ? `已创建用户 ${opts.username}` : `用户 ${opts.username} 已存在，未修改`);
+    });
+  });
+
+program
+  .command('import')
+  .description('导入部门数据（.csv 或 .xlsx），按身份证号、地址、信用代码合并 / import a department file')
+  .argument('<file>', '要导入的文件')
+  .requiredOption('--source <dept>', '来源部门，如“民政局”')
+  .addOption(new Option('--kind <kind>', '数据类别：人口 people、房屋 houses、单位组织 orgs').choices([...IMPORT_KINDS]).makeOptionMandatory())
+  .option('--mapping <name>', '使用该部门保存的导入模板（默认按已保存模板或表头自动对应）')
+  .option('--dry-run', '试导入：校验并统计，不写入数据')
+  .option('--as <username>', '以该用户的身份和管辖范围导入（默认第一个市级管理员）')
+  .action(async (file: string, opts: { source: string; kind: ImportKind; mapping?: string; dryRun?: boolean; as?: string }) => {
+    const config = loadConfig();
+    await withDatabase(config, async (d) => {
+      const user = opts.as
+        ? await authRepo.findByUsername(d.db, opts.as)
+        : (await authRepo.list(d.db, { scopePath: '', includeUnscoped: false, role: 'city_admin', limit: 1 }))[0];
+      if (!user || !user.active) throw new Error(opts.as ? `用户 ${opts.as} 不存在或已停用` : '没有市级管理员账号，请用 --as 指定导入人');
+      process.exitCode = await importCommand(createServices(d, config).imports, actorFromUser(user), file, opts, path.join(config.dataDir, 'imports'));
     });
   });
 

@@ -9,8 +9,11 @@ import type { Actor } from '../../platform/scope/index.js';
 import type { HouseImportRow } from '../housing/repo.js';
 import type { HousingService } from '../housing/service.js';
 import type { ImportedPerson, PeopleService } from '../people/service.js';
-import type { RegionService, BuildingDto } from '../regions/service.js';
+import type { RegionService, BuildingDto, RegionDto } from '../regions/service.js';
 import { chineseName, mobile } from './names.js';
+import { seedOrgsAndParty, type OrgDemoReport } from './orgSeeder.js';
+import type { OrgService } from '../orgs/service.js';
+import type { PartyService } from '../party/service.js';
 
 /** none: regions, grids and buildings only (test templates); default: the first street; city: everything. */
 export type DemoScale = 'none' | 'default' | 'city';
@@ -20,6 +23,7 @@ export interface RegistryDemoReport {
   houses: number;
   households: number;
   residents: number;
+  orgs?: OrgDemoReport;
   ms: number;
 }
 
@@ -59,7 +63,7 @@ function household(rng: Rng): Member[] {
  */
 export async function seedRegistryDemo(
   db: Db,
-  services: { regions: RegionService; housing: HousingService; people: PeopleService },
+  services: { regions: RegionService; housing: HousingService; people: PeopleService; orgs: OrgService; party: PartyService },
   cityCode: string,
   scale: DemoScale,
   log: (msg: string) => void = () => undefined,
@@ -94,9 +98,11 @@ export async function seedRegistryDemo(
     }
   };
 
+  const fresh: RegionDto[] = [];
   for (const community of communities) {
     // Seeding twice must not double the population: a community with houses is done.
     if ((await services.housing.list(system, { region: community.code, limit: 1 })).items.length) continue;
+    fresh.push(community);
     const district = community.code.slice(0, 6);
     const buildings: BuildingDto[] = [];
     for (let cursor = 0; ; ) {
@@ -208,6 +214,7 @@ export async function seedRegistryDemo(
     });
     log(`${community.name}: ${buildings.length} 栋楼, ${houses.length} 套房, ${families.length} 户`);
   }
+  report.orgs = await seedOrgsAndParty(db, services, cityCode, fresh);
   report.ms = Date.now() - t0;
   return report;
 }

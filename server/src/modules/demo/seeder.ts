@@ -8,6 +8,8 @@ import type { RegionService } from '../regions/service.js';
 import type { UserService } from '../users/service.js';
 import type { HousingService } from '../housing/service.js';
 import type { PeopleService } from '../people/service.js';
+import type { OrgService } from '../orgs/service.js';
+import type { PartyService } from '../party/service.js';
 import { recordAudit } from '../../platform/audit/index.js';
 import { seedRegistryDemo, type DemoScale, type RegistryDemoReport } from './registrySeeder.js';
 
@@ -50,7 +52,7 @@ export interface DemoReport {
  */
 export async function seedDemo(
   db: Db,
-  services: { regions: RegionService; users: UserService; housing: HousingService; people: PeopleService },
+  services: { regions: RegionService; users: UserService; housing: HousingService; people: PeopleService; orgs: OrgService; party: PartyService },
   cityCode: string,
   ctx: AuditContext,
   opts: { scale?: DemoScale; log?: (msg: string) => void } = {},

@@ -163,6 +163,12 @@ export const orgRepo = {
     return r[0];
   },
 
+  async idsByCreditCodes(db: DbOrTx, codes: string[]): Promise<Map<string, number>> {
+    if (!codes.length) return new Map();
+    const r = await db.select({ id: o.id, creditCode: o.creditCode }).from(o).where(inArray(o.creditCode, codes));
+    return new Map(r.map((x) => [x.creditCode, x.id]));
+  },
+
   async idByCreditCode(db: DbOrTx, creditCode: string): Promise<number | undefined> {
     const r = await db.select({ id: o.id }).from(o).where(eq(o.creditCode, creditCode)).limit(1);
     return r[0]?.id;

@@ -339,6 +339,11 @@ export class OrgService {
    * locking read, one INSERT … ON CONFLICT and one UPDATE … FROM per 5,000 rows. Runs in the
    * caller's transaction; with `audit` it also records one summary entry.
    */
+  /** Ids by credit code, for other modules (seeding, imports). No scope check: callers authorise. */
+  async idsByCreditCodes(codes: string[]): Promise<Map<string, number>> {
+    return orgRepo.idsByCreditCodes(this.db, codes);
+  }
+
   async upsertFromImport(
     tx: DbOrTx,
     rows: ImportOrgRow[],

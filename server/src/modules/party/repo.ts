@@ -147,6 +147,15 @@ export const partyRepo = {
     return r[0]!;
   },
 
+  /** Many members at once (seeding); people already registered are skipped. */
+  async insertMembers(db: DbOrTx, rows: NewMemberRow[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < rows.length; i += 2000) {
+      n += (await db.insert(pm).values(rows.slice(i, i + 2000)).onConflictDoNothing().returning({ id: pm.id })).length;
+    }
+    return n;
+  },
+
   async updateMember(db: DbOrTx, id: number, patch: Partial<NewMemberRow>): Promise<MemberRow> {
     const r = await db
       .update(pm)

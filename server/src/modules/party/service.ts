@@ -305,6 +305,30 @@ export class PartyService implements PartyOrgLookup {
     }
   }
 
+  /**
+   * Register many members in one go (seeding, bulk transfers) inside a caller's transaction.
+   * The caller has checked the people and organisations; each row's region is its organisation's.
+   */
+  async addMembersBulk(
+    tx: DbOrTx,
+    rows: { personId: number; partyOrgId: number; regionPath: string; membership?: string; joinedOn?: string | null; inService?: boolean; workUnit?: string | null; homeCommunityCode?: string | null; reportedOn?: string | null }[],
+  ): Promise<number> {
+    return partyRepo.insertMembers(
+      tx,
+      rows.map((r) => ({
+        personId: r.personId,
+        partyOrgId: r.partyOrgId,
+        regionPath: r.regionPath,
+        membership: r.membership ?? 'full',
+        joinedOn: r.joinedOn ?? null,
+        inService: r.inService ?? false,
+        workUnit: r.workUnit ?? null,
+        homeCommunityCode: r.homeCommunityCode ?? null,
+        reportedOn: r.reportedOn ?? null,
+      })),
+    );
+  }
+
   async createMember(actor: Actor | undefined, input: CreateMemberBody, ctx: AuditContext): Promise<PartyMemberDto> {
     const org = await this.load(actor, 'party.write', input.partyOrgId, 'partyOrgId');
     const inService = input.inService ?? false;

@@ -65,6 +65,14 @@ export const peopleRepo = {
     return db.select().from(persons).where(inArray(persons.id, ids));
   },
 
+  async byPoliticalStatus(db: DbOrTx, pathPrefix: string, status: string) {
+    return db
+      .select({ id: persons.id, regionPath: persons.regionPath, birthDate: persons.birthDate })
+      .from(persons)
+      .where(and(like(persons.regionPath, `${pathPrefix}%`), eq(persons.politicalStatus, status), eq(persons.status, 'active')))
+      .orderBy(asc(persons.id));
+  },
+
   async byIdHashes(db: DbOrTx, hashes: string[]): Promise<PersonRow[]> {
     if (!hashes.length) return [];
     return db.select().from(persons).where(inArray(persons.idHash, hashes));

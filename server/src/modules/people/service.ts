@@ -321,6 +321,11 @@ export class PeopleService {
     });
   }
 
+  /** Active residents of a political status under a region (party registers, seeding). No scope check. */
+  async byPoliticalStatus(pathPrefix: string, status: string) {
+    return peopleRepo.byPoliticalStatus(this.db, pathPrefix, status);
+  }
+
   /** Names and masked ID numbers for other modules (party members, tickets). No scope check: callers authorise. */
   async namesOf(ids: number[]): Promise<Map<number, { name: string; idMasked: string }>> {
     const rows = await peopleRepo.getMany(this.db, [...new Set(ids)]);
