@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { auditContext, type App } from '../../platform/http/app.js';
+import { attachment, contentTypeOf } from '../../platform/export/tabular.js';
 import { PlaceCursorQuery, problemResponses } from '../../platform/http/contracts.js';
 import { HOUSE_USES, OCCUPANCIES, type HousingService } from './service.js';
 
@@ -26,6 +27,30 @@ export function registerHousingRoutes(app: App, housing: HousingService): void {
       ),
     },
     handler: (req) => housing.list(req.actor, { ...req.query, limit: req.query.limit ?? 50 }),
+  });
+
+  app.get('/api/houses/export', {
+    config: { access: 'person.export' },
+    schema: {
+      tags,
+      summary: '导出房屋列表（xlsx/csv）',
+      querystring: Type.Object(
+        {
+          q: Type.Optional(Type.String({ maxLength: 64 })),
+          region: Type.Optional(Type.String({ maxLength: 18 })),
+          buildingId: Type.Optional(Type.Integer({ minimum: 1 })),
+          occupancy: Type.Optional(lit(OCCUPANCIES)),
+          use: Type.Optional(lit(HOUSE_USES)),
+          format: Type.Optional(lit(['csv', 'xlsx'])),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    handler: async (req, reply) => {
+      const { format = 'xlsx', ...q } = req.query;
+      const stream = housing.exportList(req.actor, { ...q, format }, auditContext(req));
+      return reply.header('content-type', contentTypeOf(format)).header('content-disposition', attachment(`房屋名单.${format}`)).send(stream);
+    },
   });
 
   app.get('/api/houses/:id', {

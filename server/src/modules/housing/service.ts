@@ -5,6 +5,7 @@ import { recordAudit, type AuditContext } from '../../platform/audit/index.js';
 import { queryGrams, textGrams, likeEscape } from '../../platform/text/grams.js';
 import { normaliseAddress } from '../../platform/text/address.js';
 import { parsePlaceCursor, placeCursorOf } from '../../platform/http/placeCursor.js';
+import { streamTable, type Column, type TabularFormat } from '../../platform/export/tabular.js';
 import { initialProvenance, mergeFields, stamp, type FieldConflict, type ImportSource, type IncomingField, type Provenance } from '../../platform/provenance/index.js';
 import type { RegionService } from '../regions/service.js';
 import { requireCode } from '../regions/service.js';
@@ -91,6 +92,37 @@ export class HousingService {
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
     return { items: page.map(toHouseDto), nextCursor: more ? placeCursorOf(page[page.length - 1]!) : null };
+  }
+
+  /** Export the filtered house list (CSV or XLSX), audited. */
+  exportList(actor: Actor | undefined, q: { q?: string; region?: string; buildingId?: number; occupancy?: string; use?: string; format: TabularFormat }, ctx: AuditContext) {
+    authorize(actor, 'person.export');
+    const self = this;
+    async function* pages() {
+      let cursor: string | undefined;
+      do {
+        const page = await self.list(actor, { ...q, cursor, limit: 1000 });
+        yield page.items;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }
+    const label = (m: Record<string, string>, v: string) => m[v] ?? v;
+    const USE: Record<string, string> = { residential: '住宅', commercial: '商业', office: '办公', mixed: '混合', other: '其他' };
+    const OCC: Record<string, string> = { self_occupied: '自住', rented: '出租', vacant: '空置', unknown: '未知' };
+    const columns: Column<HouseDto>[] = [
+      { title: '地址', value: (h) => h.address },
+      { title: '楼层', value: (h) => h.floor },
+      { title: '房号', value: (h) => h.room },
+      { title: '面积（平方米）', value: (h) => h.areaM2 },
+      { title: '用途', value: (h) => label(USE, h.use) },
+      { title: '居住状态', value: (h) => label(OCC, h.occupancy) },
+      { title: '所属区划代码', value: (h) => h.regionCode },
+    ];
+    const out = streamTable(q.format, columns, pages(), '房屋');
+    out.done
+      .then((rows) => recordAudit(this.db, ctx, { action: 'house.export', entityType: 'house', scopePath: actor!.scopePath, after: { rows, filters: { ...q } } }))
+      .catch(() => undefined);
+    return out.stream;
   }
 
   async get(actor: Actor | undefined, id: number): Promise<HouseDto & { building: { id: number; name: string; address: string | null } | null }> {

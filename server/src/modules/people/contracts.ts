@@ -95,6 +95,11 @@ export const HouseholdsQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const HouseholdsExportQuery = Type.Object(
+  { colour: Type.Optional(Type.String({ maxLength: 16 })), region: Type.Optional(Type.String({ maxLength: 18 })), address: Type.Optional(Type.String({ maxLength: 64 })), format: Type.Optional(lit(['csv', 'xlsx'])) },
+  { additionalProperties: false },
+);
+
 export const UpdateHouseholdBody = Type.Object(
   {
     colour: Type.Optional(Nullable(Type.String({ maxLength: 16 }))),

@@ -7,6 +7,7 @@ import {
   ColourBody,
   CreatePersonBody,
   ExportQuery,
+  HouseholdsExportQuery,
   HouseholdsQuery,
   IdParams,
   LeaveBody,
@@ -97,6 +98,16 @@ export function registerPeopleRoutes(app: App, people: PeopleService): void {
     config: { access: 'person.read' },
     schema: { tags, summary: '户列表（按户卡颜色、区划、地址）', querystring: HouseholdsQuery },
     handler: (req) => people.listHouseholds(req.actor, { ...req.query, limit: req.query.limit ?? 50 }),
+  });
+
+  app.get('/api/households/export', {
+    config: { access: 'person.export' },
+    schema: { tags, summary: '导出户列表（xlsx/csv）', querystring: HouseholdsExportQuery },
+    handler: async (req, reply) => {
+      const { format = 'xlsx', ...q } = req.query;
+      const stream = people.exportHouseholds(req.actor, { ...q, format }, auditContext(req));
+      return reply.header('content-type', contentTypeOf(format)).header('content-disposition', attachment(`户名单.${format}`)).send(stream);
+    },
   });
 
   app.get('/api/households/:id', {

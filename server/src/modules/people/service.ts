@@ -423,6 +423,37 @@ export class PeopleService {
     return { items, nextCursor: more ? placeCursorOf(page[page.length - 1]!.h) : null };
   }
 
+  /** Export the filtered household list (CSV or XLSX); head names are shown, no personal numbers. */
+  exportHouseholds(actor: Actor | undefined, q: { colour?: string; region?: string; address?: string; format: TabularFormat }, ctx: AuditContext) {
+    authorize(actor, 'person.export');
+    const self = this;
+    async function* pages() {
+      let cursor: string | undefined;
+      do {
+        const page = await self.listHouseholds(actor, { ...q, cursor, limit: 1000 });
+        yield page.items;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }
+    type Item = Awaited<ReturnType<PeopleService['listHouseholds']>>['items'][number];
+    const columns: Column<Item>[] = [
+      { title: '户编号', value: (h) => h.householdNo ?? h.id },
+      { title: '户主', value: (h) => h.headName },
+      { title: '人数', value: (h) => h.members },
+      { title: '户卡颜色', value: (h) => h.colour },
+      { title: '地址', value: (h) => h.address },
+      { title: '所属区划代码', value: (h) => h.regionCode },
+    ];
+    return this.auditedExport(actor!, ctx, 'household.export', 'household', q, streamTable(q.format, columns, pages(), '户'));
+  }
+
+  private auditedExport(actor: Actor, ctx: AuditContext, action: string, entityType: string, filters: object, out: ReturnType<typeof streamTable>) {
+    out.done
+      .then((rows) => recordAudit(this.db, ctx, { action, entityType, scopePath: actor.scopePath, after: { rows, filters } }))
+      .catch(() => undefined);
+    return out.stream;
+  }
+
   async getHousehold(actor: Actor | undefined, id: number) {
     await this.loadHousehold(actor, 'person.read', id);
     return { ...(await this.householdDetail(id))!, events: await peopleRepo.events(this.db, { householdId: id }) };

@@ -12,6 +12,7 @@ import { authRepo } from '../auth/repo.js';
 import { citizenIdCheckChar } from '../identity/citizenId.js';
 import { creditCheckChar } from '../identity/creditCode.js';
 import type { Actor } from './index.js';
+import { importsRepo } from '../../modules/imports/repo.js';
 import { PERMISSIONS, type Action, type Role } from './roles.js';
 
 interface Fixture {
@@ -30,6 +31,12 @@ interface Fixture {
   member: Triple<number>;
   /** A new person (with a household of one, in a new house) per call, for state-changing actions. */
   freshPerson(grid: string): Promise<{ personId: number; householdId: number; houseId: number }>;
+  /** A finished import batch run in each target grid, and a saved import template (templates are city-wide). */
+  importBatch: Triple<number>;
+  importMapping: number;
+  /** An open conflict on the target person; a fresh one per call for resolving. */
+  conflict: Triple<number>;
+  freshConflict(grid: string): Promise<number>;
 }
 
 interface Caller {
@@ -40,7 +47,7 @@ interface Caller {
 }
 
 type Target = 'in' | 'out';
-type Req = { url: string; body?: unknown };
+type Req = { url: string; body?: unknown; headers?: Record<string, string> };
 type Triple<T> = { in: T; out: T; otherCity: T };
 
 interface Case {
@@ -224,6 +231,30 @@ const CASES: Case[] = [
     request: () => ({ url: '/api/households?limit=500' }),
     itemPaths: (b: { items: { regionCode: string }[] }) => b.items.map((h) => pathOf(h.regionCode)),
   },
+  {
+    method: 'GET',
+    url: '/api/households/export',
+    access: 'person.export',
+    ok: 200,
+    request: () => ({ url: '/api/households/export?format=csv' }),
+    check: (res, c, f) => {
+      expect(res.statusCode).toBe(200);
+      // Rows carry the region code: none may lie outside the caller's scope.
+      for (const line of res.body.split('\r\n').slice(1).filter(Boolean)) expect(line.split(',').pop()!.startsWith(c.scopePath!)).toBe(true);
+      void f;
+    },
+  },
+  {
+    method: 'GET',
+    url: '/api/houses/export',
+    access: 'person.export',
+    ok: 200,
+    request: () => ({ url: '/api/houses/export?format=csv' }),
+    check: (res, c) => {
+      expect(res.statusCode).toBe(200);
+      for (const line of res.body.split('\r\n').slice(1).filter(Boolean)) expect(line.split(',').pop()!.startsWith(c.scopePath!)).toBe(true);
+    },
+  },
   { method: 'GET', url: '/api/households/:id', access: 'person.read', ok: 200, request: (t, f, c) => ({ url: `/api/households/${pick(f.household, t, c)}` }) },
   { method: 'PATCH', url: '/api/households/:id', access: 'person.write', ok: 200, request: (t, f, c) => ({ url: `/api/households/${pick(f.household, t, c)}`, body: { colour: 'green' } }) },
   {
@@ -394,7 +425,109 @@ const CASES: Case[] = [
     ok: 200,
     request: (t, f, c) => ({ url: `/api/party/members/${pick(f.member, t, c)}`, body: { workUnit: '测试单位' } }),
   },
+  // ---- department imports and the conflict queue ----
+  {
+    method: 'POST',
+    url: '/api/imports/inspect',
+    access: 'import.run',
+    ok: 200,
+    request: (t, f, c) => importUpload('/api/imports/inspect', { kind: 'people', regionCode: pick(f.grid, t, c) }),
+  },
+  {
+    method: 'POST',
+    url: '/api/imports',
+    access: 'import.run',
+    ok: 202,
+    request: (t, f, c) => importUpload('/api/imports', { kind: 'people', source: '范围测试局', regionCode: pick(f.grid, t, c) }),
+  },
+  {
+    method: 'GET',
+    url: '/api/imports',
+    access: 'import.run',
+    ok: 200,
+    request: () => ({ url: '/api/imports?limit=500' }),
+    itemPaths: (b: { items: { regionCode: string }[] }) => b.items.map((x) => pathOf(x.regionCode)),
+  },
+  { method: 'GET', url: '/api/imports/:id', access: 'import.run', ok: 200, request: (t, f, c) => ({ url: `/api/imports/${pick(f.importBatch, t, c)}` }) },
+  { method: 'GET', url: '/api/imports/:id/errors', access: 'import.run', ok: 200, request: (t, f, c) => ({ url: `/api/imports/${pick(f.importBatch, t, c)}/errors` }) },
+  { method: 'GET', url: '/api/imports/:id/errors.csv', access: 'import.run', ok: 200, request: (t, f, c) => ({ url: `/api/imports/${pick(f.importBatch, t, c)}/errors.csv` }) },
+  { method: 'GET', url: '/api/import-mappings', access: 'import.run', ok: 200, unscoped: true },
+  {
+    method: 'POST',
+    url: '/api/import-mappings',
+    access: 'import.run',
+    ok: 201,
+    unscoped: true,
+    request: (_t, _f, _c, n) => ({ url: '/api/import-mappings', body: { name: `范围测试模板${n}`, source: '范围测试局', kind: 'people', columns: { name: '姓名', idNumber: '身份证号' } } }),
+  },
+  {
+    method: 'PUT',
+    url: '/api/import-mappings/:id',
+    access: 'import.run',
+    ok: 200,
+    unscoped: true,
+    request: (_t, f) => ({ url: `/api/import-mappings/${f.importMapping}`, body: { columns: { name: '姓名', idNumber: '公民身份号码' } } }),
+  },
+  {
+    method: 'GET',
+    url: '/api/conflicts',
+    access: 'person.read',
+    ok: 200,
+    request: () => ({ url: '/api/conflicts?limit=500' }),
+    itemPaths: (b: { items: { regionCode: string }[] }) => b.items.map((x) => pathOf(x.regionCode)),
+  },
+  {
+    method: 'POST',
+    url: '/api/conflicts/:id/resolve',
+    access: 'conflict.resolve',
+    ok: 200,
+    request: async (t, f, c) => ({ url: `/api/conflicts/${t === 'in' ? await f.freshConflict(f.grid.in) : pick(f.conflict, t, c)}/resolve`, body: { resolution: 'keep_current' } }),
+  },
 ];
+
+/** A one-row people CSV as a multipart upload. */
+function importUpload(url: string, fields: Record<string, string>): Req {
+  const boundary = 'scopeTestBoundary';
+  const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const file = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scope.csv"\r\nContent-Type: text/csv\r\n\r\n姓名,身份证号\r\n范围测试,150302198001010011\r\n`;
+  return {
+    url,
+    body: Buffer.from(Object.entries(fields).map(([k, v]) => part(k, v)).join('') + file + `\r\n--${boundary}--\r\n`),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+/** Import batches and conflicts are written straight through the imports repository: the fixtures need no file. */
+async function importFixtures(grids: Triple<string>, persons: Triple<number>) {
+  const db = t.database.db;
+  const batch = async (grid: string) =>
+    (await importsRepo.insertBatch(db, { source: '范围测试局', kind: 'people', fileName: 'scope.csv', fileSha256: '0'.repeat(64), columns: {}, status: 'done', scopePath: pathOf(grid) })).id;
+  const conflictOn = async (grid: string, personId: number) =>
+    (
+      await importsRepo.insertConflicts(db, [
+        {
+          entityType: 'person',
+          entityId: personId,
+          field: 'ethnicity',
+          currentValue: null,
+          currentShown: null,
+          currentSource: { s: '民政局', b: null, t: '2026-01-01T00:00:00.000Z' },
+          incomingValue: JSON.stringify({ ethnicity: '回族' }),
+          incomingShown: '回族',
+          incomingSource: { s: '范围测试局', b: null, t: '2026-01-02T00:00:00.000Z' },
+          batchId: null,
+          regionPath: pathOf(grid),
+        },
+      ])
+    )[0]!;
+  const importMapping = (await importsRepo.upsertMapping(db, { name: '范围测试', source: '范围测试局', kind: 'people', columns: { name: '姓名', idNumber: '身份证号' }, createdBy: null })).id;
+  return {
+    importBatch: { in: await batch(grids.in), out: await batch(grids.out), otherCity: await batch(grids.otherCity) },
+    importMapping,
+    conflict: { in: await conflictOn(grids.in, persons.in), out: await conflictOn(grids.out, persons.out), otherCity: await conflictOn(grids.otherCity, persons.otherCity) },
+    freshConflict: (grid: string) => conflictOn(grid, grid === grids.in ? persons.in : grid === grids.out ? persons.out : persons.otherCity),
+  };
+}
 
 const SYSTEM_ACTOR: Actor = { id: 0, username: 'system', displayName: 'system', role: 'city_admin', scopeCode: null, scopePath: '15', department: null };
 const tApp = () => t;
@@ -472,6 +605,7 @@ beforeAll(async () => {
     partyOrg: registryTriple('partyOrg'),
     member: registryTriple('member'),
     freshPerson,
+    ...(await importFixtures({ in: g1, out: g2, otherCity: g3 }, triple((x) => x.personId))),
   };
   const accounts: [string, Role, string | null][] = [
     ['admin', 'city_admin', '1503'],
@@ -512,7 +646,7 @@ describe('scope: no read or write crosses a scope', () => {
           // Log-out ends the session the other rows use; test it with a fresh one.
           const cookie = c.url === '/api/auth/logout' ? await t.login(caller.username, caller.username === 'admin' || ['street01', 'community01', 'grid01'].includes(caller.username) ? 'gridwork-demo' : 'Passw0rd-fixture') : caller.cookie;
           const req = c.request ? await c.request(target, f, caller, ++n) : { url: c.url };
-          const res = await t.app.inject({ method: c.method, url: req.url, payload: req.body as never, headers: { cookie } });
+          const res = await t.app.inject({ method: c.method, url: req.url, payload: req.body as never, headers: { ...req.headers, cookie } });
           const label = `${caller.username} (${caller.role}) ${target} → ${res.statusCode} ${res.body.slice(0, 160)}`;
           if (c.access === 'public' || c.access === 'authenticated') {
             expect(res.statusCode, label).toBe(c.ok);
@@ -559,7 +693,7 @@ describe('scope: no read or write crosses a scope', () => {
       }
       // And nobody gets in without a session.
       const req = c.request ? await c.request('in', f, callers[0]!, ++n) : { url: c.url };
-      const anon = await t.app.inject({ method: c.method, url: req.url, payload: req.body as never });
+      const anon = await t.app.inject({ method: c.method, url: req.url, payload: req.body as never, headers: req.headers });
       if (c.access === 'public') expect(anon.statusCode).toBe(c.ok);
       else expect(anon.statusCode).toBe(401);
     });
