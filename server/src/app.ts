@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createHttpServer, type App } from './platform/http/app.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/client.js';
@@ -16,6 +17,14 @@ import { registerHousingRoutes } from './modules/housing/routes.js';
 import { PeopleService } from './modules/people/service.js';
 import { registerPeopleRoutes } from './modules/people/routes.js';
 import { createPiiCipher, loadPiiKey, type PiiCipher } from './platform/pii/index.js';
+import { OrgService } from './modules/orgs/service.js';
+import { CoverageService } from './modules/orgs/coverage.js';
+import { LedgerService } from './modules/orgs/ledgers.js';
+import { registerOrgRoutes } from './modules/orgs/routes.js';
+import { PartyService } from './modules/party/service.js';
+import { registerPartyRoutes } from './modules/party/routes.js';
+import { ImportService } from './modules/imports/service.js';
+import { registerImportRoutes } from './modules/imports/routes.js';
 
 export interface Services {
   auth: AuthService;
@@ -24,6 +33,11 @@ export interface Services {
   pii: PiiCipher;
   housing: HousingService;
   people: PeopleService;
+  orgs: OrgService;
+  party: PartyService;
+  coverage: CoverageService;
+  ledgers: LedgerService;
+  imports: ImportService;
 }
 
 export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours' | 'piiKey' | 'dataDir'>): Services {
@@ -31,13 +45,24 @@ export function createServices(database: Database, config: Pick<Config, 'session
   const regions = new RegionService(db);
   const housing = new HousingService(db, regions);
   const pii = createPiiCipher(loadPiiKey({ envKey: config.piiKey, dataDir: config.dataDir, embedded: database.kind === 'pglite' }));
+  // Organisations name their party organisations and party organisations set organisations'
+  // coverage: the lookup is bound late to break the cycle.
+  const orgs: OrgService = new OrgService(db, regions, { refs: (d, ids) => party.refs(d, ids) });
+  const people = new PeopleService(db, pii, regions, housing);
+  const party: PartyService = new PartyService(db, regions, orgs, { namesOf: (ids) => people.namesOf(ids) });
   return {
     auth: new AuthService(db, config.sessionTtlHours * 3600_000),
     regions,
     users: new UserService(db, regions),
     pii,
     housing,
-    people: new PeopleService(db, pii, regions, housing),
+    people,
+    orgs,
+    party,
+    coverage: new CoverageService(db, regions, orgs),
+    ledgers: new LedgerService(db, regions, orgs),
+    // Two merge streams on PostgreSQL keep a second core busy; PGlite has one connection.
+    imports: new ImportService(db, regions, housing, people, orgs, { uploadDir: path.join(config.dataDir, 'imports'), mergeStreams: database.kind === 'postgres' ? 2 : 1 }),
   };
 }
 
@@ -74,5 +99,8 @@ export async function buildApp(database: Database, config: Config, services = cr
   registerUserRoutes(app, services.users);
   registerHousingRoutes(app, services.housing);
   registerPeopleRoutes(app, services.people);
+  registerOrgRoutes(app, services);
+  registerPartyRoutes(app, services.party);
+  registerImportRoutes(app, services.imports);
   return app;
 }

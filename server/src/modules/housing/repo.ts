@@ -87,6 +87,13 @@ export const housingRepo = {
     return (await db.insert(houses).values(row).returning())[0]!;
   },
 
+  async markOccupied(db: DbOrTx, id: number): Promise<void> {
+    await db
+      .update(houses)
+      .set({ occupancy: 'self_occupied', updatedAt: new Date(), version: sql`${houses.version} + 1` })
+      .where(and(eq(houses.id, id), inArray(houses.occupancy, ['vacant', 'unknown'])));
+  },
+
   async update(db: DbOrTx, id: number, patch: Partial<typeof houses.$inferInsert>): Promise<HouseRow> {
     return (
       await db

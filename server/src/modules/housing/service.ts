@@ -190,14 +190,24 @@ export class HousingService {
     const [entrances, houses] = await Promise.all([housingRepo.entrancesOf(this.db, buildingId), housingRepo.byBuilding(this.db, buildingId)]);
     const hh = this.households ? await this.households.byHouses(houses.map((h) => h.id)) : new Map();
     const maxFloor = Math.max(b.floors ?? 0, ...houses.map((h) => h.floor ?? 0));
+    // Entrances without a registered house yet still belong in the drawing.
+    const known = new Set(entrances.map((e) => e.no));
+    const all = [...entrances.map((e) => ({ id: e.id as number | null, no: e.no, name: e.name }))];
+    for (let no = 1; no <= (b.entrances ?? 0); no++) if (!known.has(no)) all.push({ id: null, no, name: `${no}单元` });
+    all.sort((x, y) => x.no - y.no);
     return {
-      building: { id: b.id, name: b.name, address: b.address, floors: maxFloor, regionCode: b.regionCode },
-      entrances: entrances.map((e) => ({ id: e.id, no: e.no, name: e.name })),
+      building: { id: b.id, name: b.name, address: b.address, floors: maxFloor, entrances: b.entrances, regionCode: b.regionCode },
+      entrances: all,
       houses: houses.map((h) => ({ ...toHouseDto(h), households: hh.get(h.id) ?? [] })),
     };
   }
 
   // ---- for other modules -------------------------------------------------------------------
+
+  /** A resident moved in: vacant or unknown becomes self-occupied (rented stays rented). */
+  async markOccupied(tx: DbOrTx, houseId: number): Promise<void> {
+    await housingRepo.markOccupied(tx, houseId);
+  }
 
   async housesInfo(ids: number[]): Promise<Map<number, HouseDto & { regionPath: string }>> {
     const rows = await housingRepo.getMany(this.db, ids);

@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { auditContext, type App } from '../../platform/http/app.js';
 import { problemResponses } from '../../platform/http/contracts.js';
+import { localize } from '../../platform/errors/index.js';
 import { attachment, contentTypeOf } from '../../platform/export/tabular.js';
 import type { PeopleService } from './service.js';
 import {
@@ -55,7 +56,11 @@ export function registerPeopleRoutes(app: App, people: PeopleService): void {
   app.post('/api/people', {
     config: { access: 'person.write' },
     schema: { tags, summary: '登记人员（性别、出生日期由身份证号推出）', body: CreatePersonBody },
-    handler: async (req, reply) => reply.status(201).send(await people.create(req.actor, req.body, auditContext(req))),
+    handler: async (req, reply) => {
+      const r = await people.create(req.actor, req.body, auditContext(req));
+      // Warnings (e.g. a retired county code) in the caller's language.
+      return reply.status(201).send({ ...r, warnings: r.warnings.map((w) => ({ field: w.field, rule: w.rule, message: localize(w.message, req.locale) })) });
+    },
   });
 
   app.patch('/api/people/:id', {

@@ -243,7 +243,21 @@ export class PeopleService {
   }
 
   private auditView(p: PersonRow) {
-    return { name: p.name, idNumber: p.idMasked, phone: p.phoneMasked, sex: p.sex, birthDate: p.birthDate, houseId: p.houseId, regionPath: p.regionPath, politicalStatus: p.politicalStatus, status: p.status, tags: p.tags, version: p.version };
+    return {
+      name: p.name,
+      idNumber: p.idMasked,
+      phone: p.phoneMasked,
+      sex: p.sex,
+      birthDate: p.birthDate,
+      ethnicity: p.ethnicity,
+      registeredAddress: p.registeredAddress,
+      houseId: p.houseId,
+      regionPath: p.regionPath,
+      politicalStatus: p.politicalStatus,
+      status: p.status,
+      tags: p.tags,
+      version: p.version,
+    };
   }
 
   async create(actor: Actor | undefined, input: PersonInput & { name: string; idNumber: string }, ctx: AuditContext) {
@@ -276,7 +290,7 @@ export class PeopleService {
       await recordAudit(tx, ctx, { action: 'person.create', entityType: 'person', entityId: p.id, scopePath: p.regionPath, after: this.auditView(p) });
       return p;
     });
-    return { ...(await this.get(actor, p.id)), warnings: ident.warnings.map((w) => ({ field: w.field, rule: w.rule, message: typeof w.message === 'string' ? w.message : w.message.zh })) };
+    return { ...(await this.get(actor, p.id)), warnings: ident.warnings };
   }
 
   async update(actor: Actor | undefined, id: number, input: PersonInput & { expectedVersion?: number }, ctx: AuditContext) {
@@ -353,6 +367,8 @@ export class PeopleService {
       }
       await peopleRepo.addMember(tx, { householdId, personId, relation: input.householdId ? (input.relation ?? 'other') : 'head', since: input.occurredOn });
       const after = await peopleRepo.updateVersioned(tx, p, { ...place, status: 'active' }, { changedBy: actor!.id, source: 'event:move_in' });
+      // Someone lives there now: a house recorded as vacant or unknown becomes self-occupied.
+      if (place.houseId) await this.housing.markOccupied(tx, place.houseId);
       const eventId = await peopleRepo.insertEvent(tx, { kind: 'move_in', personId, householdId, occurredOn: input.occurredOn, regionPath: after.regionPath, details: { fromHouseId: p.houseId, toHouseId: place.houseId }, actorId: actor!.id });
       await recordAudit(tx, ctx, { action: 'person.move_in', entityType: 'person', entityId: personId, scopePath: after.regionPath, before: this.auditView(p), after: { ...this.auditView(after), eventId } });
     });

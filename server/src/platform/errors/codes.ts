@@ -53,6 +53,16 @@ export const ERRORS = {
   'party.bad_parent': { status: 400, zh: '上级党组织不符合组织层级', en: 'The parent party organisation does not fit this level' },
   'party.member_not_found': { status: 404, zh: '党员不存在', en: 'No such party member' },
   'party.member_exists': { status: 409, zh: '该人员已登记为党员', en: 'This person is already registered as a party member' },
+  // Imports from departments and the conflict queue
+  'import.file_required': { status: 400, zh: '请上传要导入的文件', en: 'Upload a file to import' },
+  'import.unsupported_file': { status: 400, zh: '仅支持 .csv 和 .xlsx 文件', en: 'Only .csv and .xlsx files can be imported' },
+  'import.unreadable_file': { status: 400, zh: '无法读取该文件', en: 'The file cannot be read' },
+  'import.bad_mapping': { status: 400, zh: '列的对应关系有误', en: 'The column mapping is invalid' },
+  'import.not_found': { status: 404, zh: '导入记录不存在', en: 'No such import' },
+  'import.mapping_not_found': { status: 404, zh: '导入模板不存在', en: 'No such import template' },
+  'import.mapping_exists': { status: 409, zh: '该部门已有同名的导入模板', en: 'The department already has a template with this name' },
+  'conflict.not_found': { status: 404, zh: '冲突记录不存在', en: 'No such conflict' },
+  'conflict.already_resolved': { status: 409, zh: '该冲突已处理', en: 'The conflict has already been resolved' },
   'internal': { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, ErrorDef>;
 

@@ -60,6 +60,13 @@ export interface HttpOptions {
 /** Paths that are public by construction (the API docs UI serves its own assets). */
 const UNGUARDED_PREFIXES = ['/api/docs'];
 
+const PII_PARAMS = /([?&](?:idNumber|phone|q|name)=)[^&]*/gi;
+
+/** The URL with personal search terms replaced, for logs. */
+export function redactQuery(url: string): string {
+  return url.replace(PII_PARAMS, '$1[redacted]');
+}
+
 export function auditContext(req: FastifyRequest): AuditContext {
   return { actor: req.actor ?? null, ip: req.ip ?? null, requestId: String(req.id) };
 }
@@ -96,7 +103,14 @@ function toAppError(error: FastifyError & { validation?: AjvLikeError[]; validat
 
 export async function createHttpServer(opts: HttpOptions): Promise<App> {
   const app = Fastify({
-    logger: { level: opts.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger: {
+      level: opts.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization'],
+      // ID numbers, phones and searched names are personal information: keep them out of logs.
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactQuery(req.url), remoteAddress: req.ip }),
+      },
+    },
     bodyLimit: opts.bodyLimitBytes,
     trustProxy: opts.trustProxy ?? false,
     genReqId: (req) => {

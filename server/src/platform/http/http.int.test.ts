@@ -143,3 +143,12 @@ describe('bad input gets the right 4xx problem and writes nothing', () => {
     expect(en.errors[0].message).toMatch(/12-digit/);
   });
 });
+
+describe('logs', () => {
+  it('never carry searched ID numbers, phones or names', async () => {
+    const { redactQuery } = await import('./app.js');
+    expect(redactQuery('/api/people?idNumber=11010519491231002X&limit=5&phone=13800138000&q=%E5%BC%A0')).toBe(
+      '/api/people?idNumber=[redacted]&limit=5&phone=[redacted]&q=[redacted]',
+    );
+  });
+});
