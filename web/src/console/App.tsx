@@ -19,6 +19,24 @@ const RegionsPage = lazy(() => import('./pages/RegionsPage'));
 const MapPage = lazy(() => import('./map/MapPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+// 基础信息: people, households, houses, building view, catalogue settings
+const PeopleListPage = lazy(() => import('./people/PeopleListPage'));
+const PersonNewPage = lazy(() => import('./people/PersonNewPage'));
+const PersonDetailPage = lazy(() => import('./people/PersonDetailPage'));
+const HouseholdsPage = lazy(() => import('./people/HouseholdsPage'));
+const HouseholdDetailPage = lazy(() => import('./people/HouseholdDetailPage'));
+const CataloguePage = lazy(() => import('./people/CataloguePage'));
+const HousesPage = lazy(() => import('./housing/HousesPage'));
+const BuildingViewPage = lazy(() => import('./housing/BuildingViewPage'));
+// 数据治理、党建 (the coverage page alone loads ECharts)
+const ImportWizardPage = lazy(() => import('./imports/ImportWizardPage'));
+const ImportsPage = lazy(() => import('./imports/ImportsPage'));
+const ImportDetailPage = lazy(() => import('./imports/ImportDetailPage'));
+const ConflictsPage = lazy(() => import('./imports/ConflictsPage'));
+const OrgsPage = lazy(() => import('./orgs/OrgsPage'));
+const OrgDetailPage = lazy(() => import('./orgs/OrgDetailPage'));
+const PartyPage = lazy(() => import('./party/PartyPage'));
+const CoveragePage = lazy(() => import('./coverage/CoveragePage'));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { user, status, signedOut } = useAuth();
@@ -94,6 +112,134 @@ export function App() {
                       element={
                         <RequirePerm perm="audit.read">
                           <AuditPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="imports/new"
+                      element={
+                        <RequirePerm perm="import.run">
+                          <ImportWizardPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="imports"
+                      element={
+                        <RequirePerm perm="import.run">
+                          <ImportsPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="imports/:id"
+                      element={
+                        <RequirePerm perm="import.run">
+                          <ImportDetailPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="conflicts"
+                      element={
+                        <RequirePerm perm="person.read">
+                          <ConflictsPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="orgs"
+                      element={
+                        <RequirePerm perm="org.read">
+                          <OrgsPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="orgs/:id"
+                      element={
+                        <RequirePerm perm="org.read">
+                          <OrgDetailPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="party"
+                      element={
+                        <RequirePerm perm="party.read">
+                          <PartyPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="coverage"
+                      element={
+                        <RequirePerm perm="coverage.read">
+                          <CoveragePage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="people"
+                      element={
+                        <RequirePerm perm="person.read">
+                          <PeopleListPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="people/new"
+                      element={
+                        <RequirePerm perm="person.write">
+                          <PersonNewPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="people/:id"
+                      element={
+                        <RequirePerm perm="person.read">
+                          <PersonDetailPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="households"
+                      element={
+                        <RequirePerm perm="person.read">
+                          <HouseholdsPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="households/:id"
+                      element={
+                        <RequirePerm perm="person.read">
+                          <HouseholdDetailPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="houses"
+                      element={
+                        <RequirePerm perm="house.read">
+                          <HousesPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="buildings/:id"
+                      element={
+                        <RequirePerm perm="house.read">
+                          <BuildingViewPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="settings/catalogue"
+                      element={
+                        <RequirePerm perm="catalogue.write">
+                          <CataloguePage />
                         </RequirePerm>
                       }
                     />

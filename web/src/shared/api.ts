@@ -122,8 +122,11 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     Accept: 'application/json, application/problem+json, application/geo+json',
     'Accept-Language': language,
   };
-  let body: string | undefined;
-  if (opts.body !== undefined) {
+  let body: string | FormData | undefined;
+  if (opts.body instanceof FormData) {
+    // multipart/form-data (file uploads): the browser sets the boundary in Content-Type itself
+    body = opts.body;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -158,6 +161,9 @@ export const api = {
   patch: <T>(path: string, body: unknown, opts?: Omit<RequestOptions, 'body' | 'method'>) =>
     request<T>(path, { ...opts, body, method: 'PATCH' }),
   del: <T>(path: string, opts?: Omit<RequestOptions, 'method'>) => request<T>(path, { ...opts, method: 'DELETE' }),
+  /** multipart/form-data POST (file uploads); same problem handling as the JSON calls. */
+  upload: <T>(path: string, form: FormData, opts?: Omit<RequestOptions, 'body' | 'method'>) =>
+    request<T>(path, { ...opts, body: form, method: 'POST' }),
 };
 
 /** Path segment escaping for codes/ids put into URLs. */

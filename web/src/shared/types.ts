@@ -31,7 +31,22 @@ export type Permission =
   | 'user.read'
   | 'user.write'
   | 'audit.read'
-  | 'geo.locate';
+  | 'geo.locate'
+  // registries (issue 3) — same names as ACTIONS in server/src/platform/scope/roles.ts
+  | 'person.read'
+  | 'person.write'
+  | 'person.unmask'
+  | 'person.export'
+  | 'house.read'
+  | 'house.write'
+  | 'org.read'
+  | 'org.write'
+  | 'party.read'
+  | 'party.write'
+  | 'coverage.read'
+  | 'import.run'
+  | 'conflict.resolve'
+  | 'catalogue.write';
 
 export interface RegionRef {
   code: string;

@@ -4,6 +4,17 @@ import { App, Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, ty
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BankOutlined,
+  CloudUploadOutlined,
+  ContactsOutlined,
+  IdcardOutlined,
+  BuildOutlined,
+  ProfileOutlined,
+  TagsOutlined,
+  DatabaseOutlined,
+  DiffOutlined,
+  FlagOutlined,
+  PieChartOutlined,
   DownOutlined,
   EnvironmentOutlined,
   HomeOutlined,
@@ -27,7 +38,15 @@ interface NavItem {
   label: string;
   icon: React.ReactNode;
   perm?: Permission;
+  /** Items with the same group are shown together in a sub-menu (at the first one's place). */
+  group?: NavGroupKey;
+  /** Path prefix that selects this item (default: `path`). */
+  match?: string;
+  /** `nav-<id>` test id (default: the path without its slash). */
+  id?: string;
 }
+
+type NavGroupKey = 'basic' | 'dataGov' | 'party';
 
 export function ConsoleLayout() {
   const t = useT();
@@ -40,30 +59,61 @@ export function ConsoleLayout() {
 
   const nav: NavItem[] = useMemo(
     () =>
-      [
+      ([] as NavItem[]).concat([
         { path: '/', label: t('menu.home'), icon: <HomeOutlined /> },
         { path: '/regions', label: t('menu.regions'), icon: <ApartmentOutlined />, perm: 'region.read' as const },
         { path: '/map', label: t('menu.map'), icon: <EnvironmentOutlined />, perm: 'region.read' as const },
+        // 基础信息
+        { path: '/people', label: t('menu.people'), icon: <ContactsOutlined />, perm: 'person.read' as const, group: 'basic' as const },
+        { path: '/households', label: t('menu.households'), icon: <ProfileOutlined />, perm: 'person.read' as const, group: 'basic' as const },
+        { path: '/houses', label: t('menu.houses'), icon: <BuildOutlined />, perm: 'house.read' as const, group: 'basic' as const },
+        { path: '/settings/catalogue', id: 'catalogue', label: t('menu.catalogue'), icon: <TagsOutlined />, perm: 'catalogue.write' as const, group: 'basic' as const },
+        // 数据治理
+        { path: '/imports/new', match: '/imports', id: 'imports', label: t('menu.imports'), icon: <CloudUploadOutlined />, perm: 'import.run' as const, group: 'dataGov' as const },
+        { path: '/conflicts', label: t('menu.conflicts'), icon: <DiffOutlined />, perm: 'person.read' as const, group: 'dataGov' as const },
+        // 党建
+        { path: '/party', label: t('menu.party'), icon: <FlagOutlined />, perm: 'party.read' as const, group: 'party' as const },
+        { path: '/orgs', label: t('menu.orgs'), icon: <BankOutlined />, perm: 'org.read' as const, group: 'party' as const },
+        { path: '/coverage', label: t('menu.coverage'), icon: <PieChartOutlined />, perm: 'coverage.read' as const, group: 'party' as const },
         { path: '/users', label: t('menu.users'), icon: <TeamOutlined />, perm: 'user.read' as const },
         { path: '/audit', label: t('menu.audit'), icon: <AuditOutlined />, perm: 'audit.read' as const },
-      ].filter((i) => !i.perm || can(i.perm)),
+      ]).filter((i) => !i.perm || can(i.perm)),
     [t, can],
   );
 
   const selected =
     nav
-      .filter((i) => (i.path === '/' ? location.pathname === '/' : location.pathname.startsWith(i.path)))
+      .filter((i) => (i.path === '/' ? location.pathname === '/' : location.pathname.startsWith(i.match ?? i.path)))
       .map((i) => i.path)[0] ?? '';
 
-  const menuItems: MenuProps['items'] = nav.map((i) => ({
+  const groupLabels: Record<NavGroupKey, { label: string; icon: React.ReactNode }> = {
+    basic: { label: t('menu.group.basic'), icon: <IdcardOutlined /> },
+    dataGov: { label: t('menu.group.dataGov'), icon: <DatabaseOutlined /> },
+    party: { label: t('menu.group.party'), icon: <FlagOutlined /> },
+  };
+  const toMenuItem = (i: NavItem) => ({
     key: i.path,
     icon: i.icon,
     label: (
-      <Link to={i.path} data-testid={`nav-${i.path === '/' ? 'home' : i.path.slice(1)}`}>
+      <Link to={i.path} data-testid={`nav-${i.id ?? (i.path === '/' ? 'home' : i.path.slice(1))}`}>
         {i.label}
       </Link>
     ),
-  }));
+  });
+  const menuItems: MenuProps['items'] = [];
+  for (const i of nav) {
+    if (!i.group) {
+      menuItems.push(toMenuItem(i));
+    } else if (!menuItems.some((m) => m?.key === `group:${i.group}`)) {
+      menuItems.push({
+        key: `group:${i.group}`,
+        icon: groupLabels[i.group].icon,
+        label: groupLabels[i.group].label,
+        children: nav.filter((x) => x.group === i.group).map(toMenuItem),
+      });
+    }
+  }
+  const groupKeys = [...new Set(nav.map((i) => i.group).filter(Boolean))].map((g) => `group:${g}`);
 
   const doLogout = async () => {
     try {
@@ -94,7 +144,7 @@ export function ConsoleLayout() {
           <span className="console-logo-mark">{t('app.mark')}</span>
           {!collapsed && <span className="console-logo-text">{t('app.name')}</span>}
         </div>
-        <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={menuItems} />
+        <Menu theme="dark" mode="inline" selectedKeys={[selected]} defaultOpenKeys={groupKeys} items={menuItems} />
       </Sider>
       <Layout>
         <Header className="console-header">

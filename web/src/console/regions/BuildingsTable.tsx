@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { Alert, Button, Table } from 'antd';
 import { errorMessage } from '../../shared/api';
+import { useAuth } from '../../shared/auth';
 import { regionsApi } from '../../shared/geo';
 import { useT } from '../../shared/i18n';
 import type { Building } from '../../shared/types';
@@ -8,6 +10,7 @@ import type { Building } from '../../shared/types';
 /** Buildings of one grid, a page at a time (cursor pagination). */
 export function BuildingsTable({ code }: { code: string }) {
   const t = useT();
+  const { can } = useAuth();
   const [items, setItems] = useState<Building[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -47,7 +50,7 @@ export function BuildingsTable({ code }: { code: string }) {
         pagination={false}
         locale={{ emptyText: t('region.noBuildings') }}
         data-testid="building-table"
-        scroll={{ x: 560 }}
+        scroll={{ x: 660 }}
         columns={[
           { title: t('region.building.name'), dataIndex: 'name' },
           { title: t('region.building.address'), dataIndex: 'address', ellipsis: true },
@@ -63,6 +66,20 @@ export function BuildingsTable({ code }: { code: string }) {
               </span>
             ),
           },
+          ...(can('house.read')
+            ? [
+                {
+                  title: t('building.view'),
+                  key: 'view',
+                  width: 100,
+                  render: (_: unknown, b: Building) => (
+                    <Link to={`/buildings/${b.id}`} data-testid={`building-view-link-${b.id}`}>
+                      {t('building.view')}
+                    </Link>
+                  ),
+                },
+              ]
+            : []),
         ]}
         footer={
           items.length > 0 || cursor

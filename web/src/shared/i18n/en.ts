@@ -1,4 +1,6 @@
 import type { MessageKey } from './zh-CN';
+import { govEn } from './governance.en';
+import { regEn } from './registry.en';
 
 /** English dictionary. Keys missing here fall back to Chinese. */
 export const en: Partial<Record<MessageKey, string>> = {
@@ -200,4 +202,10 @@ export const en: Partial<Record<MessageKey, string>> = {
   'notFound.title': '404',
   'notFound.subtitle': 'This page does not exist.',
   'forbidden.subtitle': 'Your role may not open this page.',
+
+  // data governance and party building: see governance.en.ts
+  ...govEn,
+
+  // people, households, houses, building view, catalogue: see registry.en.ts
+  ...regEn,
 };

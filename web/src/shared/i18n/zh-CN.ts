@@ -1,3 +1,6 @@
+import { govZhCN } from './governance.zh-CN';
+import { regZhCN } from './registry.zh-CN';
+
 /** Chinese (default) dictionary. The source of truth for message keys: every key must exist here. */
 export const zhCN = {
   'app.name': '网格通',
@@ -199,6 +202,12 @@ export const zhCN = {
   'notFound.title': '404',
   'notFound.subtitle': '您访问的页面不存在。',
   'forbidden.subtitle': '您的角色无权访问此页面。',
+
+  // 数据导入、冲突处理、单位、党组织、两个覆盖: see governance.zh-CN.ts
+  ...govZhCN,
+
+  // 人口、户、房屋、楼栋视图、标签与户卡配置: see registry.zh-CN.ts
+  ...regZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

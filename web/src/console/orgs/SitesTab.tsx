@@ -1,0 +1,243 @@
+/** 园区 / 商务楼宇: the sites, their own coverage and how many of the organisations in them are covered. */
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { Alert, App, Button, Form, Input, Modal, Segmented, Space, Table, Tooltip } from 'antd';
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { applyFieldErrors, errorMessage } from '../../shared/api';
+import { useAuth } from '../../shared/auth';
+import { useI18n } from '../../shared/i18n';
+import { RegionTreeSelect } from '../regions/RegionTreeSelect';
+import { PartyOrgTreeSelect } from '../party/PartyOrgTreeSelect';
+import { sitesApi, SITE_KINDS, type Site, type SiteInput, type SiteKind } from './api';
+import { CoverageTags } from './CoverageTags';
+import { useOrgLabels } from './labels';
+
+const SITE_LEVELS = ['district', 'street', 'community', 'grid', 'microgrid'] as const;
+const FIELDS = ['kind', 'name', 'address', 'regionCode', 'partyOrgId', 'guidanceOfficer'] as const;
+
+interface SiteForm {
+  kind: SiteKind;
+  name: string;
+  address?: string;
+  regionCode?: string | null;
+  partyOrgId?: number | null;
+  guidanceOfficer?: string;
+}
+
+function SiteModal({ open, editing, onClose, onSaved }: { open: boolean; editing: Site | null; onClose: () => void; onSaved: (s: Site) => void }) {
+  const { t } = useI18n();
+  const labels = useOrgLabels();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<SiteForm>();
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<string[]>([]);
+
+  useEffect(() => {
+    if (!open) return;
+    setErrors([]);
+    form.resetFields();
+    form.setFieldsValue(
+      editing
+        ? {
+            kind: editing.kind as SiteKind,
+            name: editing.name,
+            address: editing.address ?? '',
+            regionCode: editing.region.code,
+            partyOrgId: editing.partyOrg?.id ?? null,
+            guidanceOfficer: editing.guidanceOfficer ?? '',
+          }
+        : { kind: 'commercial_building' },
+    );
+  }, [open, editing, form]);
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    setErrors([]);
+    try {
+      const body: SiteInput = {
+        name: v.name.trim(),
+        address: v.address?.trim() || null,
+        regionCode: v.regionCode ?? undefined,
+        partyOrgId: v.partyOrgId ?? null,
+        guidanceOfficer: v.guidanceOfficer?.trim() || null,
+      };
+      const saved = editing
+        ? await sitesApi.update(editing.id, body)
+        : await sitesApi.create({
+            ...Object.fromEntries(Object.entries(body).filter(([, x]) => x !== null && x !== undefined)),
+            kind: v.kind,
+          });
+      message.success(t('common.saved'));
+      onSaved(saved);
+    } catch (err) {
+      setErrors(applyFieldErrors(form, err, FIELDS));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      onCancel={onClose}
+      onOk={() => void submit().catch(() => undefined)}
+      confirmLoading={busy}
+      destroyOnHidden
+      title={editing ? t('site.edit', { name: editing.name }) : t('site.create')}
+      okText={editing ? t('common.save') : t('common.create')}
+    >
+      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <Form form={form} layout="vertical" requiredMark="optional">
+        <Form.Item name="kind" label={t('site.kind')} rules={[{ required: true }]}>
+          <Segmented<SiteKind> disabled={!!editing} options={SITE_KINDS.map((k) => ({ value: k, label: labels.siteKind(k) }))} />
+        </Form.Item>
+        <Form.Item name="name" label={t('site.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('site.name') }) }]}>
+          <Input maxLength={128} />
+        </Form.Item>
+        <Form.Item name="regionCode" label={t('org.region')} rules={[{ required: !editing, message: t('org.regionRequired') }]}>
+          <RegionTreeSelect selectableLevels={SITE_LEVELS} placeholder={t('org.regionPlaceholder')} />
+        </Form.Item>
+        <Form.Item name="address" label={t('org.address')}>
+          <Input maxLength={256} />
+        </Form.Item>
+        <Form.Item name="partyOrgId" label={t('site.partyOrg')}>
+          <PartyOrgTreeSelect initialLabel={editing?.partyOrg?.name} placeholder={t('org.partyOrgPlaceholder')} />
+        </Form.Item>
+        <Form.Item name="guidanceOfficer" label={t('org.guidanceOfficer')}>
+          <Input maxLength={64} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+export function SitesTab() {
+  const { t } = useI18n();
+  const labels = useOrgLabels();
+  const { can } = useAuth();
+  const [kind, setKind] = useState<SiteKind | 'all'>('all');
+  const [region, setRegion] = useState<string | null>(null);
+  const [q, setQ] = useState('');
+  const [items, setItems] = useState<Site[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [modal, setModal] = useState<{ open: boolean; editing: Site | null }>({ open: false, editing: null });
+
+  const load = useCallback(
+    async (from: string | null, text = q) => {
+      setLoading(true);
+      try {
+        const page = await sitesApi.list({ kind: kind === 'all' ? undefined : kind, region: region ?? undefined, q: text.trim() || undefined, cursor: from, limit: 50 });
+        setItems((prev) => (from ? [...prev, ...page.items] : page.items));
+        setCursor(page.nextCursor);
+        setError(null);
+      } catch (err) {
+        setError(errorMessage(err));
+      } finally {
+        setLoading(false);
+      }
+    },
+    // q is passed explicitly on search
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [kind, region],
+  );
+
+  useEffect(() => {
+    void load(null);
+  }, [load]);
+
+  return (
+    <>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Segmented<string>
+          value={kind}
+          onChange={(v) => setKind(v as SiteKind | 'all')}
+          options={[{ value: 'all', label: t('org.allGroups') }, ...SITE_KINDS.map((k) => ({ value: k, label: labels.siteKind(k) }))]}
+        />
+        <Input.Search allowClear placeholder={t('site.search')} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => void load(null, v)} style={{ width: 220 }} />
+        <div style={{ width: 260 }}>
+          <RegionTreeSelect value={region} onChange={setRegion} placeholder={t('org.regionFilter')} />
+        </div>
+        {can('org.write') && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setModal({ open: true, editing: null })} data-testid="site-create">
+            {t('site.create')}
+          </Button>
+        )}
+      </Space>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      <Table<Site>
+        rowKey="id"
+        size="small"
+        loading={loading}
+        dataSource={items}
+        pagination={false}
+        scroll={{ x: 1100 }}
+        data-testid="site-table"
+        columns={[
+          { title: t('site.name'), dataIndex: 'name', width: 200 },
+          { title: t('site.kind'), dataIndex: 'kind', width: 100, render: (k: string) => labels.siteKind(k) },
+          {
+            title: t('org.region'),
+            key: 'region',
+            width: 150,
+            render: (_: unknown, s) => (
+              <Tooltip title={s.region.code}>
+                <span>{s.region.name}</span>
+              </Tooltip>
+            ),
+          },
+          { title: t('org.address'), dataIndex: 'address', ellipsis: true },
+          { title: t('site.partyOrg'), key: 'party', width: 170, ellipsis: true, render: (_: unknown, s) => s.partyOrg?.name ?? '' },
+          { title: t('org.guidanceOfficer'), dataIndex: 'guidanceOfficer', width: 110 },
+          { title: t('site.ownCoverage'), key: 'cov', width: 160, render: (_: unknown, s) => <CoverageTags org={s} /> },
+          {
+            title: t('site.orgs'),
+            key: 'orgs',
+            width: 200,
+            render: (_: unknown, s) => (
+              <Link to={`/orgs?siteId=${s.id}`}>{t('site.orgCounts', { total: s.orgs.total, org: s.orgs.orgCovered, work: s.orgs.workCovered })}</Link>
+            ),
+          },
+          ...(can('org.write')
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  width: 90,
+                  fixed: 'right' as const,
+                  render: (_: unknown, s: Site) => (
+                    <Button size="small" icon={<EditOutlined />} onClick={() => setModal({ open: true, editing: s })}>
+                      {t('common.edit')}
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+        footer={() => (
+          <div className="table-footer">
+            <span>{t('common.shown', { n: items.length })}</span>
+            {cursor ? (
+              <Button size="small" onClick={() => void load(cursor)} loading={loading}>
+                {t('common.loadMore')}
+              </Button>
+            ) : (
+              <span className="muted-level">{t('common.noMore')}</span>
+            )}
+          </div>
+        )}
+      />
+      <SiteModal
+        open={modal.open}
+        editing={modal.editing}
+        onClose={() => setModal({ open: false, editing: null })}
+        onSaved={(s) => {
+          setModal({ open: false, editing: null });
+          setItems((prev) => (prev.some((x) => x.id === s.id) ? prev.map((x) => (x.id === s.id ? s : x)) : [s, ...prev]));
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,149 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { Alert, Button, Card, Col, Empty, Input, Row, Select, Table } from 'antd';
+import { errorMessage } from '../../shared/api';
+import { useI18n } from '../../shared/i18n';
+import { householdsApi, type HouseholdListItem } from '../../shared/registry';
+import { RegionTreeSelect } from '../regions/RegionTreeSelect';
+import { ColourChip } from './bits';
+import { useCatalogue } from './catalogue';
+import { useUrlFilters } from './urlState';
+
+const KEYS = ['colour', 'region', 'address'] as const;
+
+/** 户: households by card colour, region and address; filters live in the URL. */
+export default function HouseholdsPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const { colours } = useCatalogue();
+  const [filters, setFilters, reset] = useUrlFilters(KEYS);
+  const [address, setAddress] = useState(filters.address ?? '');
+  const [items, setItems] = useState<HouseholdListItem[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const abort = useRef<AbortController | null>(null);
+
+  useEffect(() => setAddress(filters.address ?? ''), [filters.address]);
+
+  const load = async (from: string | null) => {
+    abort.current?.abort();
+    const ctl = new AbortController();
+    abort.current = ctl;
+    setLoading(true);
+    try {
+      const page = await householdsApi.list({ ...filters, cursor: from, limit: 50 }, ctl.signal);
+      setItems((prev) => (from ? [...prev, ...page.items] : page.items));
+      setCursor(page.nextCursor);
+      setError(null);
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'AbortError') return;
+      setError(errorMessage(err));
+    } finally {
+      if (abort.current === ctl) setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load(null);
+    return () => abort.current?.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [filters]);
+
+  const anyFilter = KEYS.some((k) => filters[k]);
+
+  return (
+    <Card title={t('household.title')} size="small">
+      <div className="filter-bar">
+        <Row gutter={[12, 8]}>
+          <Col xs={24} md={8} xl={7}>
+            <Input.Search
+              allowClear
+              value={address}
+              placeholder={t('people.addressPlaceholder')}
+              onChange={(e) => {
+                setAddress(e.target.value);
+                if (!e.target.value && filters.address) setFilters({ address: null });
+              }}
+              onSearch={(v) => setFilters({ address: v.trim() })}
+              data-testid="households-address"
+            />
+          </Col>
+          <Col xs={24} md={8} xl={7}>
+            <RegionTreeSelect value={filters.region ?? null} onChange={(c) => setFilters({ region: c })} placeholder={t('people.regionPlaceholder')} />
+          </Col>
+          <Col xs={16} md={5} xl={4}>
+            <Select
+              allowClear
+              style={{ width: '100%' }}
+              value={filters.colour}
+              placeholder={t('people.colourPlaceholder')}
+              onChange={(v?: string) => setFilters({ colour: v })}
+              options={colours.map((c) => ({
+                value: c.code,
+                label: (
+                  <span className="colour-chip">
+                    <span className="colour-dot" style={{ background: c.hex }} />
+                    {c.name}
+                  </span>
+                ),
+              }))}
+              data-testid="households-colour"
+            />
+          </Col>
+          <Col xs={8} md={3} xl={2}>
+            <Button disabled={!anyFilter} onClick={reset}>
+              {t('common.reset')}
+            </Button>
+          </Col>
+        </Row>
+      </div>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      <Table<HouseholdListItem>
+        rowKey="id"
+        size="small"
+        loading={loading}
+        dataSource={items}
+        pagination={false}
+        scroll={{ x: 860 }}
+        data-testid="households-table"
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={anyFilter ? t('people.emptyFiltered') : t('household.empty')} /> }}
+        onRow={(h) => ({
+          onClick: (e) => {
+            if ((e.target as HTMLElement).closest('a,button')) return;
+            navigate(`/households/${h.id}`);
+          },
+          style: { cursor: 'pointer' },
+        })}
+        columns={[
+          {
+            title: t('household.head'),
+            dataIndex: 'headName',
+            width: 120,
+            render: (v: string | null, h) => (
+              <Link to={`/households/${h.id}`} data-testid={`household-link-${h.id}`}>
+                {v ?? t('household.noHead')}
+              </Link>
+            ),
+          },
+          { title: t('household.no'), dataIndex: 'householdNo', width: 130, render: (v: string | null) => <span className="mono">{v ?? ''}</span> },
+          { title: t('household.members'), dataIndex: 'members', width: 80 },
+          { title: t('household.colour'), dataIndex: 'colour', width: 100, render: (v: string | null) => <ColourChip code={v} /> },
+          { title: t('person.address'), dataIndex: 'address', ellipsis: true },
+        ]}
+        footer={() => (
+          <div className="table-footer">
+            <span>{t('common.shown', { n: items.length })}</span>
+            {cursor ? (
+              <Button size="small" onClick={() => void load(cursor)} loading={loading}>
+                {t('common.loadMore')}
+              </Button>
+            ) : (
+              <span className="muted-level">{t('common.noMore')}</span>
+            )}
+          </div>
+        )}
+      />
+    </Card>
+  );
+}
