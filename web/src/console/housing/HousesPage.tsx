@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Col, Drawer, Empty, Form, Input, InputNumber, Modal, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { ApartmentOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { applyFieldErrors, errorMessage } from '../../shared/api';
+import { applyFieldErrors } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { regionsApi } from '../../shared/geo';
 import { useI18n } from '../../shared/i18n';
@@ -13,6 +13,8 @@ import { useUrlFilters } from '../people/urlState';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
 import '../people/people.css';
 import { testIdProps } from '../people/bits';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 
 const KEYS = ['q', 'region', 'occupancy', 'use', 'buildingId'] as const;
 
@@ -24,12 +26,7 @@ export default function HousesPage() {
   const [filters, setFilters, reset] = useUrlFilters(KEYS);
   const [params, setParams] = useSearchParams();
   const [q, setQ] = useState(filters.q ?? '');
-  const [items, setItems] = useState<House[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<House | null>(null);
-  const abort = useRef<AbortController | null>(null);
   const canWrite = can('house.write');
   // `?new=1` (from the building view) opens the registration drawer for that building.
   const creating = params.get('new') === '1';
@@ -46,29 +43,10 @@ export default function HousesPage() {
 
   useEffect(() => setQ(filters.q ?? ''), [filters.q]);
 
-  const load = async (from: string | null) => {
-    abort.current?.abort();
-    const ctl = new AbortController();
-    abort.current = ctl;
-    setLoading(true);
-    try {
-      const page = await housesApi.list({ ...filters, cursor: from, limit: 50 }, ctl.signal);
-      setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') return;
-      setError(errorMessage(err));
-    } finally {
-      if (abort.current === ctl) setLoading(false);
-    }
-  };
-
-  useEffect(() => {
-    void load(null);
-    return () => abort.current?.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [filters]);
+  const { items, setItems, cursor, loading, error, load } = useCursorList<House>(
+    (from, signal) => housesApi.list({ ...filters, cursor: from, limit: 50 }, signal),
+    [filters],
+  );
 
   const anyFilter = KEYS.some((k) => filters[k]);
 
@@ -183,16 +161,7 @@ export default function HousesPage() {
           },
         ]}
         footer={() => (
-          <div className="table-footer">
-            <span>{t('common.shown', { n: items.length })}</span>
-            {cursor ? (
-              <Button size="small" onClick={() => void load(cursor)} loading={loading}>
-                {t('common.loadMore')}
-              </Button>
-            ) : (
-              <span className="muted-level">{t('common.noMore')}</span>
-            )}
-          </div>
+          <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} />
         )}
       />
       {canWrite && (

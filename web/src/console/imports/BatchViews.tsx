@@ -1,9 +1,11 @@
 /** Pieces shared by the import wizard and the import detail page: polling, progress, counts, errors. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Col, Progress, Row, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { errorMessage } from '../../shared/api';
 import { useT } from '../../shared/i18n';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 import { importsApi, type ColumnMapping, type ImportBatch, type ImportError } from './api';
 import { STATUS_COLOR, useImportLabels } from './labels';
 
@@ -123,35 +125,12 @@ export function ErrorReportLink({ batchId, disabled }: { batchId: number; disabl
 export function ImportErrorTable({ batchId, kind, mapping, pageSize = 50 }: { batchId: number; kind: string; mapping?: ColumnMapping | null; pageSize?: number }) {
   const t = useT();
   const labels = useImportLabels();
-  const [items, setItems] = useState<ImportError[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const seq = useRef(0);
 
-  const load = useCallback(
-    async (from: string | null) => {
-      const mine = ++seq.current;
-      setLoading(true);
-      try {
-        const page = await importsApi.errors(batchId, { cursor: from, limit: pageSize });
-        if (mine !== seq.current) return;
-        setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (err) {
-        if (mine === seq.current) setError(errorMessage(err));
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
-    },
+  const { items, cursor, loading, error, load } = useCursorList<ImportError>(
+    (from) => importsApi.errors(batchId, { cursor: from, limit: pageSize }),
     [batchId, pageSize],
+    { clearOnChange: 'items' },
   );
-
-  useEffect(() => {
-    setItems([]);
-    void load(null);
-  }, [load]);
 
   // The server names the file's column; the mapping tells which field it filled.
   const targetOf = (e: ImportError) => (mapping ? (Object.entries(mapping).find(([, h]) => h === e.field)?.[0] ?? null) : null);
@@ -203,16 +182,7 @@ export function ImportErrorTable({ batchId, kind, mapping, pageSize = 50 }: { ba
         footer={
           cursor || items.length >= pageSize
             ? () => (
-                <div className="table-footer">
-                  <span>{t('common.shown', { n: items.length })}</span>
-                  {cursor ? (
-                    <Button size="small" onClick={() => void load(cursor)} loading={loading}>
-                      {t('common.loadMore')}
-                    </Button>
-                  ) : (
-                    <span className="muted-level">{t('common.noMore')}</span>
-                  )}
-                </div>
+                <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} />
               )
             : undefined
         }

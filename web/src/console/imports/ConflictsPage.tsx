@@ -3,13 +3,15 @@
  * on record and the incoming one, each with its department and date; one click keeps or replaces
  * it, and several rows can be decided at once.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { CheckOutlined, SwapOutlined } from '@ant-design/icons';
 import { errorMessage } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { useI18n } from '../../shared/i18n';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 import { formatTime } from '../labels';
 import { conflictsApi, entityLabel, entityPath, type Conflict, type ConflictEntityType, type ConflictResolution, type ValueSource } from './api';
 import { kindOfEntity } from './fields';
@@ -50,10 +52,18 @@ export default function ConflictsPage() {
   // Narrowed from elsewhere: one import batch (/conflicts?batchId=) or one record (?entityType=&entityId=).
   const batchId = Number(params.get('batchId')) || undefined;
   const entityId = Number(params.get('entityId')) || undefined;
-  const [items, setItems] = useState<Conflict[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { items, setItems, cursor, loading, error, load } = useCursorList<Conflict>(
+    (from) =>
+      conflictsApi.list({
+        status,
+        entityType: entityType === 'all' ? undefined : (entityType as ConflictEntityType),
+        entityId: entityType === 'all' ? undefined : entityId,
+        batchId,
+        cursor: from,
+        limit: 50,
+      }),
+    [status, entityType, entityId, batchId],
+  );
   const [busy, setBusy] = useState<Set<number>>(new Set());
   const [selected, setSelected] = useState<number[]>([]);
   const canResolve = can('conflict.resolve');
@@ -84,34 +94,9 @@ export default function ConflictsPage() {
     };
   }, [items]);
 
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      try {
-        const page = await conflictsApi.list({
-          status,
-          entityType: entityType === 'all' ? undefined : (entityType as ConflictEntityType),
-          entityId: entityType === 'all' ? undefined : entityId,
-          batchId,
-          cursor: from,
-          limit: 50,
-        });
-        setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [status, entityType, entityId, batchId],
-  );
-
   useEffect(() => {
     setSelected([]);
-    void load(null);
-  }, [load]);
+  }, [status, entityType, entityId, batchId]);
 
   const resolveOne = async (c: Conflict, resolution: ConflictResolution): Promise<boolean> => {
     setBusy((b) => new Set(b).add(c.id));
@@ -265,16 +250,7 @@ export default function ConflictsPage() {
           },
         ]}
         footer={() => (
-          <div className="table-footer">
-            <span>{t('common.shown', { n: items.length })}</span>
-            {cursor ? (
-              <Button size="small" onClick={() => void load(cursor)} loading={loading}>
-                {t('common.loadMore')}
-              </Button>
-            ) : (
-              <span className="muted-level">{t('common.noMore')}</span>
-            )}
-          </div>
+          <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} />
         )}
       />
     </Card>

@@ -1,11 +1,12 @@
 /** 导入记录: past imports with their counts; a row opens the batch with its error report. */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, Button, Card, Select, Space, Table, Tag, Tooltip } from 'antd';
 import { DownloadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { errorMessage } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { useI18n } from '../../shared/i18n';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 import { formatTime } from '../labels';
 import { IMPORT_KINDS, importsApi, type ImportBatch, type ImportKind } from './api';
 import { STATUS_COLOR, useImportLabels } from './labels';
@@ -16,31 +17,8 @@ export default function ImportsPage() {
   const { can } = useAuth();
   const navigate = useNavigate();
   const [kind, setKind] = useState<ImportKind | undefined>();
-  const [items, setItems] = useState<ImportBatch[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      try {
-        const page = await importsApi.list({ kind, cursor: from, limit: 50 });
-        setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [kind],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const { items, cursor, loading, error, load } = useCursorList<ImportBatch>((from) => importsApi.list({ kind, cursor: from, limit: 50 }), [kind]);
 
   // Refresh while something is still running.
   useEffect(() => {
@@ -147,16 +125,7 @@ export default function ImportsPage() {
           },
         ]}
         footer={() => (
-          <div className="table-footer">
-            <span>{t('common.shown', { n: items.length })}</span>
-            {cursor ? (
-              <Button size="small" onClick={() => void load(cursor)} loading={loading}>
-                {t('common.loadMore')}
-              </Button>
-            ) : (
-              <span className="muted-level">{t('common.noMore')}</span>
-            )}
-          </div>
+          <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} />
         )}
       />
     </Card>

@@ -2,9 +2,8 @@
  * Create or edit an enterprise / social organisation. The credit code is checked (GB 32100, MOD 31)
  * as it is typed and the kind is read from its prefix; "三有" flags, coverage and location follow.
  */
-import { useEffect, useState } from 'react';
-import { Alert, App, Button, Checkbox, Col, Drawer, Form, Input, InputNumber, Row, Select, Space, Tag, Typography } from 'antd';
-import { applyFieldErrors } from '../../shared/api';
+import { useEffect } from 'react';
+import { App, Button, Checkbox, Col, Drawer, Form, Input, InputNumber, Row, Select, Space, Tag, Typography } from 'antd';
 import { useAuth } from '../../shared/auth';
 import { checkCreditCode, type CreditCheck } from '../../shared/identity';
 import { useI18n } from '../../shared/i18n';
@@ -13,6 +12,7 @@ import { PartyOrgTreeSelect } from '../party/PartyOrgTreeSelect';
 import { orgsApi, ORG_STATUSES, type OrgDetail, type OrgInput, type OrgStatus } from './api';
 import { INDUSTRY_CODES, useOrgLabels } from './labels';
 import { SiteSelect } from './SiteSelect';
+import { FormErrors, useFormShell } from '../components/formShell';
 
 interface FormValues {
   creditCode: string;
@@ -96,16 +96,13 @@ export function OrgDrawer({
   const creditMessage = useCreditMessage();
   const { user } = useAuth();
   const { message } = App.useApp();
-  const [form] = Form.useForm<FormValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<FormValues>(FIELDS);
   const code = Form.useWatch('creditCode', form) ?? '';
   const check = checkCreditCode(code);
 
   useEffect(() => {
     if (!open) return;
-    setErrors([]);
-    form.resetFields();
+    reset();
     if (editing) {
       form.setFieldsValue({
         creditCode: editing.creditCode,
@@ -138,9 +135,7 @@ export function OrgDrawer({
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const body: OrgInput = {
         creditCode: checkCreditCode(v.creditCode).code,
         name: v.name.trim(),
@@ -193,11 +188,7 @@ export function OrgDrawer({
         message.success(t('org.created', { name: saved.name }));
       }
       onSaved(saved);
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const creditRule = {
@@ -226,7 +217,7 @@ export function OrgDrawer({
         </Space>
       }
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <FormErrors errors={errors} gap={16} />
       <Form
         form={form}
         layout="vertical"

@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
-import { Button, Space, Table, Tag, Tooltip } from 'antd';
+import { Space, Table, Tag, Tooltip } from 'antd';
 import { useI18n } from '../../shared/i18n';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
 import type { Org } from './api';
 import { CoverageTags } from './CoverageTags';
 import { useOrgLabels } from './labels';
@@ -56,16 +57,7 @@ export function OrgTable({ items, loading, cursor, onMore, testId = 'org-table' 
         { title: t('org.employees'), dataIndex: 'employees', width: 80, align: 'right' },
       ]}
       footer={() => (
-        <div className="table-footer">
-          <span>{t('common.shown', { n: items.length })}</span>
-          {cursor ? (
-            <Button size="small" onClick={onMore} loading={loading}>
-              {t('common.loadMore')}
-            </Button>
-          ) : (
-            <span className="muted-level">{t('common.noMore')}</span>
-          )}
-        </div>
+        <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={onMore} />
       )}
     />
   );

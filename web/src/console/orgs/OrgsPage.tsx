@@ -2,13 +2,13 @@
  * 单位: enterprises and social organisations with filters (kept in the URL so the coverage page
  * and colleagues can link to a filtered list), and the parks / commercial buildings tab.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Input, Segmented, Select, Space, Tabs } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { errorMessage } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { useI18n } from '../../shared/i18n';
+import { useCursorList } from '../components/useCursorList';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
 import { orgsApi, ORG_STATUSES, type Org, type OrgGroup, type OrgListQuery, type OrgStatus } from './api';
 import { INDUSTRY_CODES, ORG_KINDS, useOrgLabels } from './labels';
@@ -59,10 +59,7 @@ function OrgList() {
   const [params, setParams] = useSearchParams();
   const query = useMemo(() => queryFromParams(params), [params]);
   const [text, setText] = useState(query.q ?? '');
-  const [items, setItems] = useState<Org[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { items, cursor, loading, error, load } = useCursorList<Org>((from) => orgsApi.list({ ...query, cursor: from, limit: 50 }), [query]);
   const [drawerOpen, setDrawerOpen] = useState(false);
 
   const setFilter = (patch: Record<string, string | number | boolean | undefined | null>) => {
@@ -73,27 +70,6 @@ function OrgList() {
     }
     setParams(next, { replace: true });
   };
-
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      try {
-        const page = await orgsApi.list({ ...query, cursor: from, limit: 50 });
-        setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [query],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
 
   useEffect(() => setText(query.q ?? ''), [query.q]);
 

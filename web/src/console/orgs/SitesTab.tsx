@@ -1,16 +1,18 @@
 /** 园区 / 商务楼宇: the sites, their own coverage and how many of the organisations in them are covered. */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, App, Button, Form, Input, Modal, Segmented, Space, Table, Tooltip } from 'antd';
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { applyFieldErrors, errorMessage } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { useI18n } from '../../shared/i18n';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
 import { PartyOrgTreeSelect } from '../party/PartyOrgTreeSelect';
 import { sitesApi, SITE_KINDS, type Site, type SiteInput, type SiteKind } from './api';
 import { CoverageTags } from './CoverageTags';
 import { useOrgLabels } from './labels';
+import { FormErrors, useFormShell } from '../components/formShell';
 
 const SITE_LEVELS = ['district', 'street', 'community', 'grid', 'microgrid'] as const;
 const FIELDS = ['kind', 'name', 'address', 'regionCode', 'partyOrgId', 'guidanceOfficer'] as const;
@@ -28,14 +30,11 @@ function SiteModal({ open, editing, onClose, onSaved }: { open: boolean; editing
   const { t } = useI18n();
   const labels = useOrgLabels();
   const { message } = App.useApp();
-  const [form] = Form.useForm<SiteForm>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<SiteForm>(FIELDS);
 
   useEffect(() => {
     if (!open) return;
-    setErrors([]);
-    form.resetFields();
+    reset();
     form.setFieldsValue(
       editing
         ? {
@@ -52,9 +51,7 @@ function SiteModal({ open, editing, onClose, onSaved }: { open: boolean; editing
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const body: SiteInput = {
         name: v.name.trim(),
         address: v.address?.trim() || null,
@@ -70,11 +67,7 @@ function SiteModal({ open, editing, onClose, onSaved }: { open: boolean; editing
           });
       message.success(t('common.saved'));
       onSaved(saved);
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -87,7 +80,7 @@ function SiteModal({ open, editing, onClose, onSaved }: { open: boolean; editing
       title={editing ? t('site.edit', { name: editing.name }) : t('site.create')}
       okText={editing ? t('common.save') : t('common.create')}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <FormErrors errors={errors} gap={16} />
       <Form form={form} layout="vertical" requiredMark="optional">
         <Form.Item name="kind" label={t('site.kind')} rules={[{ required: true }]}>
           <Segmented<SiteKind> disabled={!!editing} options={SITE_KINDS.map((k) => ({ value: k, label: labels.siteKind(k) }))} />
@@ -119,34 +112,12 @@ export function SitesTab() {
   const [kind, setKind] = useState<SiteKind | 'all'>('all');
   const [region, setRegion] = useState<string | null>(null);
   const [q, setQ] = useState('');
-  const [items, setItems] = useState<Site[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [modal, setModal] = useState<{ open: boolean; editing: Site | null }>({ open: false, editing: null });
 
-  const load = useCallback(
-    async (from: string | null, text = q) => {
-      setLoading(true);
-      try {
-        const page = await sitesApi.list({ kind: kind === 'all' ? undefined : kind, region: region ?? undefined, q: text.trim() || undefined, cursor: from, limit: 50 });
-        setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    // q is passed explicitly on search
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [kind, region],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const fetchSites = (from: string | null, text = q) =>
+    sitesApi.list({ kind: kind === 'all' ? undefined : kind, region: region ?? undefined, q: text.trim() || undefined, cursor: from, limit: 50 });
+  // q is passed explicitly on search
+  const { items, setItems, cursor, loading, error, load } = useCursorList<Site>((from) => fetchSites(from), [kind, region]);
 
   return (
     <>
@@ -156,7 +127,7 @@ export function SitesTab() {
           onChange={(v) => setKind(v as SiteKind | 'all')}
           options={[{ value: 'all', label: t('org.allGroups') }, ...SITE_KINDS.map((k) => ({ value: k, label: labels.siteKind(k) }))]}
         />
-        <Input.Search allowClear placeholder={t('site.search')} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => void load(null, v)} style={{ width: 220 }} />
+        <Input.Search allowClear placeholder={t('site.search')} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => void load(null, (from) => fetchSites(from, v))} style={{ width: 220 }} />
         <div style={{ width: 260 }}>
           <RegionTreeSelect value={region} onChange={setRegion} placeholder={t('org.regionFilter')} />
         </div>
@@ -217,16 +188,7 @@ export function SitesTab() {
             : []),
         ]}
         footer={() => (
-          <div className="table-footer">
-            <span>{t('common.shown', { n: items.length })}</span>
-            {cursor ? (
-              <Button size="small" onClick={() => void load(cursor)} loading={loading}>
-                {t('common.loadMore')}
-              </Button>
-            ) : (
-              <span className="muted-level">{t('common.noMore')}</span>
-            )}
-          </div>
+          <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} />
         )}
       />
       <SiteModal

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Card, Col, DatePicker, Form, Input, Row, Space, Table, Tag, Typography, type GetProps } from 'antd';
-import { errorMessage } from '../../shared/api';
 import { auditApi, type AuditQuery } from '../../shared/endpoints';
 import { useI18n } from '../../shared/i18n';
 import type { AuditEntry } from '../../shared/types';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 import { formatTime, useLabels } from '../labels';
 
 interface Filters {
@@ -42,28 +43,8 @@ export default function AuditPage() {
   const labels = useLabels();
   const [form] = Form.useForm<Filters>();
   const [query, setQuery] = useState<AuditQuery>({});
-  const [items, setItems] = useState<AuditEntry[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(async (q: AuditQuery, from: string | null) => {
-    setLoading(true);
-    try {
-      const page = await auditApi.list({ ...q, cursor: from, limit: 50 });
-      setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load(query, null);
-  }, [query, load]);
+  const { items, cursor, loading, error, load } = useCursorList<AuditEntry>((from) => auditApi.list({ ...query, cursor: from, limit: 50 }), [query]);
 
   return (
     <Card title={t('audit.title')} size="small">
@@ -159,16 +140,7 @@ export default function AuditPage() {
           { title: t('audit.ip'), dataIndex: 'ip', width: 140, render: (v: string | null) => <span className="mono">{v ?? '—'}</span> },
         ]}
         footer={() => (
-          <div className="table-footer">
-            <span>{t('common.shown', { n: items.length })}</span>
-            {cursor ? (
-              <Button size="small" onClick={() => void load(query, cursor)} loading={loading} data-testid="audit-more">
-                {t('common.loadMore')}
-              </Button>
-            ) : (
-              <span className="muted-level">{t('common.noMore')}</span>
-            )}
-          </div>
+          <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} testId="audit-more" />
         )}
       />
     </Card>

@@ -1,13 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Drawer, Form, Input, Select, Space, Switch, Table, Tag, Tooltip } from 'antd';
 import { EditOutlined, PlusOutlined, UnlockOutlined } from '@ant-design/icons';
-import { applyFieldErrors, errorMessage } from '../../shared/api';
+import { errorMessage } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { usersApi, type UserPatch } from '../../shared/endpoints';
 import { useI18n } from '../../shared/i18n';
 import { ROLES, type Role, type User } from '../../shared/types';
 import { formatTime, useLabels } from '../labels';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
+import { FormErrors, useFormShell } from '../components/formShell';
 
 interface FormValues {
   username: string;
@@ -45,14 +48,11 @@ function UserDrawer({
   const { t } = useI18n();
   const labels = useLabels();
   const { message } = App.useApp();
-  const [form] = Form.useForm<FormValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<FormValues>(FIELDS);
 
   useEffect(() => {
     if (!open) return;
-    setErrors([]);
-    form.resetFields();
+    reset();
     if (editing) {
       form.setFieldsValue({
         username: editing.username,
@@ -71,9 +71,7 @@ function UserDrawer({
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       if (editing) {
         const patch: UserPatch = {
           displayName: v.displayName.trim(),
@@ -100,11 +98,7 @@ function UserDrawer({
         message.success(t('users.created', { name: saved?.displayName ?? v.displayName }));
         onSaved(saved ?? null);
       }
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -124,7 +118,7 @@ function UserDrawer({
         </Space>
       }
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <FormErrors errors={errors} gap={16} />
       <Form form={form} layout="vertical" requiredMark="optional">
         <Form.Item
           name="username"
@@ -177,35 +171,14 @@ export default function UsersPage() {
   const { message } = App.useApp();
   const [q, setQ] = useState('');
   const [role, setRole] = useState<Role | undefined>();
-  const [items, setItems] = useState<User[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [drawer, setDrawer] = useState<{ open: boolean; editing: User | null }>({ open: false, editing: null });
   const canWrite = can('user.write');
 
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      try {
-        const page = await usersApi.list({ q: q.trim() || undefined, role, cursor: from, limit: 50 });
-        setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [q, role],
+  // search is triggered explicitly (Enter / button) or by the role filter
+  const { items, setItems, cursor, loading, error, load } = useCursorList<User>(
+    (from) => usersApi.list({ q: q.trim() || undefined, role, cursor: from, limit: 50 }),
+    [role],
   );
-
-  useEffect(() => {
-    void load(null);
-    // search is triggered explicitly (Enter / button) or by the role filter
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [role]);
 
   const unlock = async (u: User) => {
     try {
@@ -321,16 +294,7 @@ export default function UsersPage() {
             : []),
         ]}
         footer={() => (
-          <div className="table-footer">
-            <span>{t('common.shown', { n: items.length })}</span>
-            {cursor ? (
-              <Button size="small" onClick={() => void load(cursor)} loading={loading}>
-                {t('common.loadMore')}
-              </Button>
-            ) : (
-              <span className="muted-level">{t('common.noMore')}</span>
-            )}
-          </div>
+          <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} />
         )}
       />
       <UserDrawer open={drawer.open} editing={drawer.editing} onClose={() => setDrawer({ open: false, editing: null })} onSaved={onSaved} />

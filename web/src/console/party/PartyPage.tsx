@@ -30,14 +30,17 @@ import {
 } from 'antd';
 import type { DataNode } from 'antd/es/tree';
 import { PlusOutlined, UserAddOutlined } from '@ant-design/icons';
-import { applyFieldErrors, errorMessage } from '../../shared/api';
+import { errorMessage } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { useI18n } from '../../shared/i18n';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
 import { orgsApi, type Org } from '../orgs/api';
 import { entityLabel } from '../imports/api';
 import { CHILD_LEVELS, partyApi, type Membership, type PartyLevel, type PartyMember, type PartyOrg, type PartyOrgDetail } from './api';
 import { PersonSelect } from './PersonSelect';
+import { FormErrors, useFormShell } from '../components/formShell';
 
 interface PartyNode extends DataNode {
   key: string;
@@ -96,16 +99,13 @@ function AddOrgModal({ parent, open, onClose, onCreated }: { parent: PartyOrgDet
   const labels = usePartyLabels();
   const { user } = useAuth();
   const { message } = App.useApp();
-  const [form] = Form.useForm<OrgFormValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<OrgFormValues>(['name', 'level', 'parentId', 'regionCode', 'organisationId', 'secretary', 'foundedOn']);
   const levels: PartyLevel[] = parent ? [...CHILD_LEVELS[parent.level as PartyLevel]] : ['committee'];
   const attach = Form.useWatch('attach', form);
 
   useEffect(() => {
     if (!open) return;
-    setErrors([]);
-    form.resetFields();
+    reset();
     // The most common child first (党委 → 党支部, 党总支 → 党支部, 党支部 → 党小组), placed where the parent is.
     const level = levels.includes('branch') ? 'branch' : levels[0];
     form.setFieldsValue({ level, attach: 'region', regionCode: parent?.region.code ?? user?.scope?.code ?? null });
@@ -114,9 +114,7 @@ function AddOrgModal({ parent, open, onClose, onCreated }: { parent: PartyOrgDet
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const created = await partyApi.create({
         name: v.name.trim(),
         level: v.level,
@@ -128,11 +126,7 @@ function AddOrgModal({ parent, open, onClose, onCreated }: { parent: PartyOrgDet
       });
       message.success(t('party.created', { name: created.name }));
       onCreated(created);
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, ['name', 'level', 'parentId', 'regionCode', 'organisationId', 'secretary', 'foundedOn']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -145,7 +139,7 @@ function AddOrgModal({ parent, open, onClose, onCreated }: { parent: PartyOrgDet
       title={parent ? t('party.addChildTo', { name: parent.name }) : t('party.addRoot')}
       okText={t('common.create')}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <FormErrors errors={errors} gap={16} />
       {levels.length === 0 ? (
         <Alert type="info" showIcon title={t('party.noChildLevels')} />
       ) : (
@@ -207,23 +201,18 @@ function AddMemberModal({ org, open, onClose, onCreated }: { org: PartyOrgDetail
   const { t } = useI18n();
   const labels = usePartyLabels();
   const { message } = App.useApp();
-  const [form] = Form.useForm<MemberFormValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<MemberFormValues>(['personId', 'membership', 'joinedOn', 'inService', 'workUnit', 'homeCommunityCode', 'reportedOn']);
   const inService = Form.useWatch('inService', form);
 
   useEffect(() => {
     if (!open) return;
-    setErrors([]);
-    form.resetFields();
+    reset();
     form.setFieldsValue({ membership: 'full', inService: false });
   }, [open, form]);
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const m = await partyApi.createMember({
         personId: v.personId,
         partyOrgId: org.id,
@@ -236,11 +225,7 @@ function AddMemberModal({ org, open, onClose, onCreated }: { org: PartyOrgDetail
       });
       message.success(t('party.memberAdded', { name: m.name ?? `#${m.personId}` }));
       onCreated(m);
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, ['personId', 'membership', 'joinedOn', 'inService', 'workUnit', 'homeCommunityCode', 'reportedOn']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -253,7 +238,7 @@ function AddMemberModal({ org, open, onClose, onCreated }: { org: PartyOrgDetail
       title={t('party.addMemberTo', { name: org.name })}
       okText={t('common.create')}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <FormErrors errors={errors} gap={16} />
       <Form form={form} layout="vertical" requiredMark="optional">
         <Form.Item name="personId" label={t('party.person')} rules={[{ required: true, message: t('party.personRequired') }]} extra={t('party.personHint')}>
           <PersonSelect placeholder={t('party.personPlaceholder')} />
@@ -302,11 +287,11 @@ function AddMemberModal({ org, open, onClose, onCreated }: { org: PartyOrgDetail
 function MembersTable({ query, showOrg }: { query: Parameters<typeof partyApi.members>[0]; showOrg: boolean }) {
   const { t } = useI18n();
   const labels = usePartyLabels();
-  const [items, setItems] = useState<PartyMember[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const key = JSON.stringify(query);
+  const { items, cursor, loading, error, load } = useCursorList<PartyMember>(
+    (from) => partyApi.members({ ...(JSON.parse(key) as object), cursor: from, limit: 50 }),
+    [key],
+  );
   // Until the server fills in names from the population register, look them up (once per person).
   const [names, setNames] = useState<Record<number, string>>({});
   useEffect(() => {
@@ -323,26 +308,6 @@ function MembersTable({ query, showOrg }: { query: Parameters<typeof partyApi.me
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [items]);
 
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      try {
-        const page = await partyApi.members({ ...(JSON.parse(key) as object), cursor: from, limit: 50 });
-        setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [key],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
 
   return (
     <>
@@ -397,16 +362,7 @@ function MembersTable({ query, showOrg }: { query: Parameters<typeof partyApi.me
         footer={
           items.length || cursor
             ? () => (
-                <div className="table-footer">
-                  <span>{t('common.shown', { n: items.length })}</span>
-                  {cursor ? (
-                    <Button size="small" onClick={() => void load(cursor)} loading={loading}>
-                      {t('common.loadMore')}
-                    </Button>
-                  ) : (
-                    <span className="muted-level">{t('common.noMore')}</span>
-                  )}
-                </div>
+                <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} />
               )
             : undefined
         }

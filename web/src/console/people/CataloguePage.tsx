@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Col, ColorPicker, Form, Input, InputNumber, Modal, Row, Space, Switch, Table, Tag, Typography } from 'antd';
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { applyFieldErrors } from '../../shared/api';
 import { useI18n } from '../../shared/i18n';
 import { catalogueApi, type CatalogueColour, type CatalogueTag } from '../../shared/registry';
 import { setCatalogue, useCatalogue } from './catalogue';
 import './people.css';
 import { testIdProps } from './bits';
+import { FormErrors, useFormShell } from '../components/formShell';
 
 /** 标签与户卡配置: the person tags (incl. the five must-visit groups) and the household card colours. */
 export default function CataloguePage() {
@@ -110,32 +110,23 @@ const CODE_HINT = /^[a-z][a-z0-9_]*$/;
 function TagModal({ editing, categories, onClose }: { editing: CatalogueTag | 'new' | null; categories: string[]; onClose: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const [form] = Form.useForm<CatalogueTag>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<CatalogueTag>(['code', 'name', 'category', 'mustVisit', 'sort', 'active']);
   const isNew = editing === 'new';
 
   useEffect(() => {
     if (!editing) return;
-    setErrors([]);
-    form.resetFields();
+    reset();
     form.setFieldsValue(editing !== 'new' ? editing : { mustVisit: false, active: true, sort: 100 });
   }, [editing, form]);
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const c = await catalogueApi.saveTag({ code: v.code.trim(), name: v.name.trim(), category: v.category.trim(), mustVisit: !!v.mustVisit, sort: v.sort ?? 0, active: v.active ?? true });
       setCatalogue(c);
       message.success(t('common.saved'));
       onClose();
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, ['code', 'name', 'category', 'mustVisit', 'sort', 'active']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -150,7 +141,7 @@ function TagModal({ editing, categories, onClose }: { editing: CatalogueTag | 'n
       destroyOnHidden
       okButtonProps={testIdProps('tag-save')}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 12 }} />}
+      <FormErrors errors={errors} gap={12} />
       <Form form={form} layout="vertical">
         <Row gutter={12}>
           <Col span={12}>
@@ -222,32 +213,23 @@ interface ColourValues {
 function ColourModal({ editing, onClose }: { editing: CatalogueColour | 'new' | null; onClose: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const [form] = Form.useForm<ColourValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<ColourValues>(['code', 'name', 'hex', 'meaning', 'sort']);
   const isNew = editing === 'new';
 
   useEffect(() => {
     if (!editing) return;
-    setErrors([]);
-    form.resetFields();
+    reset();
     form.setFieldsValue(editing !== 'new' ? editing : { hex: '#8c8c8c', sort: 100 });
   }, [editing, form]);
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const c = await catalogueApi.saveColour({ code: v.code.trim(), name: v.name.trim(), hex: v.hex, meaning: v.meaning.trim(), sort: v.sort ?? 0 });
       setCatalogue(c);
       message.success(t('common.saved'));
       onClose();
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, ['code', 'name', 'hex', 'meaning', 'sort']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -262,7 +244,7 @@ function ColourModal({ editing, onClose }: { editing: CatalogueColour | 'new' | 
       destroyOnHidden
       okButtonProps={testIdProps('colour-save')}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 12 }} />}
+      <FormErrors errors={errors} gap={12} />
       <Form form={form} layout="vertical">
         <Row gutter={12}>
           <Col span={10}>

@@ -35,6 +35,7 @@ import { householdsInHouse } from './HouseholdChoice';
 import { useRegistryLabels } from './labels';
 import { EventTimeline } from './LifeEvents';
 import { HouseholdMembers } from './PersonDetailPage';
+import { FormErrors, useFormShell } from '../components/formShell';
 
 const noFuture = (d: Dayjs) => d.isAfter(dayjs(), 'day');
 
@@ -196,14 +197,11 @@ function HouseholdEditModal({ household: h, open, onClose, onDone }: { household
   const labels = useRegistryLabels();
   const { message } = App.useApp();
   const { colours } = useCatalogue();
-  const [form] = Form.useForm<EditValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<EditValues>(['colour', 'colourNote', 'householdNo', 'headPersonId']);
 
   useEffect(() => {
     if (!open) return;
-    setErrors([]);
-    form.resetFields();
+    reset();
     form.setFieldsValue({ colour: h.colour ?? '', colourNote: h.colourNote ?? '', householdNo: h.householdNo ?? '', headPersonId: h.headPersonId ?? undefined });
   }, [open, h, form]);
 
@@ -217,17 +215,11 @@ function HouseholdEditModal({ household: h, open, onClose, onDone }: { household
     if (no !== (h.householdNo ?? null)) patch.householdNo = no;
     if (v.headPersonId && v.headPersonId !== h.headPersonId) patch.headPersonId = v.headPersonId;
     if (!Object.keys(patch).length) return onClose();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const saved = await householdsApi.update(h.id, patch);
       message.success(t('common.saved'));
       onDone(saved);
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, ['colour', 'colourNote', 'householdNo', 'headPersonId']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -243,7 +235,7 @@ function HouseholdEditModal({ household: h, open, onClose, onDone }: { household
       width={600}
       okButtonProps={testIdProps('household-edit-ok')}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 12 }} />}
+      <FormErrors errors={errors} gap={12} />
       <Form form={form} layout="vertical">
         <Form.Item name="colour" label={t('household.colour')}>
           <Radio.Group style={{ width: '100%' }} data-testid="household-colour">
@@ -295,15 +287,12 @@ function SplitModal({ household: h, open, onClose, onDone }: { household: Househ
   const { t } = useI18n();
   const labels = useRegistryLabels();
   const { message } = App.useApp();
-  const [form] = Form.useForm<SplitValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<SplitValues>(['personIds', 'newHeadPersonId', 'houseId', 'occurredOn']);
   const chosen = Form.useWatch('personIds', form) ?? [];
 
   useEffect(() => {
     if (!open) return;
-    setErrors([]);
-    form.resetFields();
+    reset();
   }, [open, form]);
 
   // New head: keep a valid choice, else the first (eldest) chosen member.
@@ -317,9 +306,7 @@ function SplitModal({ household: h, open, onClose, onDone }: { household: Househ
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const created = await householdsApi.split(h.id, {
         personIds: v.personIds,
         newHeadPersonId: v.newHeadPersonId!,
@@ -328,11 +315,7 @@ function SplitModal({ household: h, open, onClose, onDone }: { household: Househ
       });
       message.success(t('household.splitDone'));
       onDone(created);
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, ['personIds', 'newHeadPersonId', 'houseId', 'occurredOn']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -349,7 +332,7 @@ function SplitModal({ household: h, open, onClose, onDone }: { household: Househ
       okButtonProps={testIdProps('split-ok')}
     >
       <Typography.Paragraph type="secondary">{t('household.splitHint')}</Typography.Paragraph>
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 12 }} />}
+      <FormErrors errors={errors} gap={12} />
       <Form form={form} layout="vertical" initialValues={{ personIds: [], occurredOn: dayjs() }}>
         <Form.Item
           name="personIds"
@@ -483,7 +466,7 @@ function MergeModal({ household: h, open, onClose, onDone }: { household: Househ
       width={600}
       okButtonProps={testIdProps('merge-ok')}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 12 }} />}
+      <FormErrors errors={errors} gap={12} />
       <Form form={form} layout="vertical" initialValues={{ direction: 'into_other', occurredOn: dayjs() }}>
         <Form.Item name="direction" label={t('household.mergeDirection')}>
           <Radio.Group>

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, Button, Card, Col, Empty, Input, Row, Select, Table } from 'antd';
-import { errorMessage } from '../../shared/api';
 import { useI18n } from '../../shared/i18n';
 import { householdsApi, type HouseholdListItem } from '../../shared/registry';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
 import { ColourChip } from './bits';
 import { useCatalogue } from './catalogue';
@@ -18,37 +19,13 @@ export default function HouseholdsPage() {
   const { colours } = useCatalogue();
   const [filters, setFilters, reset] = useUrlFilters(KEYS);
   const [address, setAddress] = useState(filters.address ?? '');
-  const [items, setItems] = useState<HouseholdListItem[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const abort = useRef<AbortController | null>(null);
 
   useEffect(() => setAddress(filters.address ?? ''), [filters.address]);
 
-  const load = async (from: string | null) => {
-    abort.current?.abort();
-    const ctl = new AbortController();
-    abort.current = ctl;
-    setLoading(true);
-    try {
-      const page = await householdsApi.list({ ...filters, cursor: from, limit: 50 }, ctl.signal);
-      setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') return;
-      setError(errorMessage(err));
-    } finally {
-      if (abort.current === ctl) setLoading(false);
-    }
-  };
-
-  useEffect(() => {
-    void load(null);
-    return () => abort.current?.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [filters]);
+  const { items, cursor, loading, error, load } = useCursorList<HouseholdListItem>(
+    (from, signal) => householdsApi.list({ ...filters, cursor: from, limit: 50 }, signal),
+    [filters],
+  );
 
   const anyFilter = KEYS.some((k) => filters[k]);
 
@@ -132,16 +109,7 @@ export default function HouseholdsPage() {
           { title: t('person.address'), dataIndex: 'address', ellipsis: true },
         ]}
         footer={() => (
-          <div className="table-footer">
-            <span>{t('common.shown', { n: items.length })}</span>
-            {cursor ? (
-              <Button size="small" onClick={() => void load(cursor)} loading={loading}>
-                {t('common.loadMore')}
-              </Button>
-            ) : (
-              <span className="muted-level">{t('common.noMore')}</span>
-            )}
-          </div>
+          <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} />
         )}
       />
     </Card>

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, App, DatePicker, Form, Input, Modal, Select, Timeline, Typography } from 'antd';
+import { App, DatePicker, Form, Input, Modal, Select, Timeline, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { Link } from 'react-router-dom';
 import { ApiError, applyFieldErrors } from '../../shared/api';
@@ -9,6 +9,7 @@ import { HouseSelect } from '../housing/HouseSelect';
 import { HouseholdChoice, useHouseholdsInHouse, type HouseholdMode } from './HouseholdChoice';
 import { useRegistryLabels } from './labels';
 import { testIdProps } from './bits';
+import { FormErrors, useFormShell } from '../components/formShell';
 
 export type LifeEventKind = 'move_in' | 'move_out' | 'death';
 
@@ -26,24 +27,19 @@ interface MoveInValues {
 export function MoveInModal({ person, open, onClose, onDone }: { person: PersonDetail; open: boolean; onClose: () => void; onDone: (p: PersonDetail) => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const [form] = Form.useForm<MoveInValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<MoveInValues>(['houseId', 'householdId', 'relation', 'occurredOn']);
   const houseId = Form.useWatch('houseId', form);
   const households = useHouseholdsInHouse(open ? houseId : null);
 
   useEffect(() => {
     if (open) {
-      form.resetFields();
-      setErrors([]);
+      reset();
     }
   }, [open, form]);
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const p = await peopleApi.moveIn(person.id, {
         houseId: v.houseId!,
         occurredOn: v.occurredOn.format('YYYY-MM-DD'),
@@ -51,11 +47,7 @@ export function MoveInModal({ person, open, onClose, onDone }: { person: PersonD
       });
       message.success(t('event.done.move_in', { name: person.name }));
       onDone(p);
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, ['houseId', 'householdId', 'relation', 'occurredOn']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -71,7 +63,7 @@ export function MoveInModal({ person, open, onClose, onDone }: { person: PersonD
       width={560}
       okButtonProps={testIdProps('event-ok')}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 12 }} />}
+      <FormErrors errors={errors} gap={12} />
       <Form form={form} layout="vertical" initialValues={{ occurredOn: dayjs(), householdMode: 'new' }}>
         <Form.Item name="houseId" label={t('moveIn.house')} rules={[{ required: true, message: t('personNew.houseRequired') }]}>
           <HouseSelect data-testid="move-in-house" />
@@ -180,7 +172,7 @@ export function LeaveModal({
       destroyOnHidden
     >
       <Typography.Paragraph type="secondary">{t(kind === 'death' ? 'event.hint.death' : 'event.hint.move_out')}</Typography.Paragraph>
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 12 }} />}
+      <FormErrors errors={errors} gap={12} />
       <Form form={form} layout="vertical">
         <Form.Item name="occurredOn" label={t(kind === 'death' ? 'event.dateOf.death' : 'event.dateOf.move_out')} rules={[{ required: true }]}>
           <DatePicker allowClear={false} disabledDate={noFuture} />

@@ -1,12 +1,13 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { Alert, Button, Card, Col, Empty, Input, Row, Select, Space, Table, Typography } from 'antd';
 import { IdcardOutlined, PhoneOutlined, PlusOutlined, UserOutlined } from '@ant-design/icons';
-import { errorMessage } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { detectSearch, type SearchKind } from '../../shared/identity';
 import { useI18n } from '../../shared/i18n';
 import { peopleApi, PERSON_STATUSES, type PeopleQuery, type Person } from '../../shared/registry';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
 import { ColourChip, StatusTag, TagList } from './bits';
 import { useCatalogue } from './catalogue';
@@ -38,11 +39,6 @@ export default function PeopleListPage() {
 
   const [search, setSearch] = useState(pii?.value ?? filters.q ?? '');
   const [address, setAddress] = useState(filters.address ?? '');
-  const [items, setItems] = useState<Person[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const abort = useRef<AbortController | null>(null);
 
   // Keep the inputs in step with the URL (back/forward, reset).
   useEffect(() => setSearch(pii?.value ?? filters.q ?? ''), [filters.q, pii?.value]);
@@ -65,29 +61,7 @@ export default function PeopleListPage() {
     [filters, pii, status],
   );
 
-  const load = async (from: string | null) => {
-    abort.current?.abort();
-    const ctl = new AbortController();
-    abort.current = ctl;
-    setLoading(true);
-    try {
-      const page = await peopleApi.list({ ...query, cursor: from, limit: PAGE }, ctl.signal);
-      setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') return;
-      setError(errorMessage(err));
-    } finally {
-      if (abort.current === ctl) setLoading(false);
-    }
-  };
-
-  useEffect(() => {
-    void load(null);
-    return () => abort.current?.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [query]);
+  const { items, cursor, loading, error, load } = useCursorList<Person>((from, signal) => peopleApi.list({ ...query, cursor: from, limit: PAGE }, signal), [query]);
 
   const detected = detectSearch(search);
   const kindHint: Record<SearchKind, { icon: React.ReactNode; label: string }> = {
@@ -289,16 +263,7 @@ export default function PeopleListPage() {
           },
         ]}
         footer={() => (
-          <div className="table-footer">
-            <span>{t('common.shown', { n: items.length })}</span>
-            {cursor ? (
-              <Button size="small" onClick={() => void load(cursor)} loading={loading} data-testid="people-more">
-                {t('common.loadMore')}
-              </Button>
-            ) : (
-              <span className="muted-level">{t('common.noMore')}</span>
-            )}
-          </div>
+          <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} testId="people-more" />
         )}
       />
     </Card>

@@ -5,6 +5,7 @@ import { applyFieldErrors } from '../../shared/api';
 import { useI18n } from '../../shared/i18n';
 import { peopleApi } from '../../shared/registry';
 import { testIdProps } from './bits';
+import { FormErrors } from '../components/formShell';
 
 const SHOW_SECONDS = 30;
 
@@ -157,7 +158,7 @@ function UnmaskDialog({
       okButtonProps={testIdProps('unmask-ok')}
     >
       <Alert type="info" showIcon title={t('unmask.audited')} style={{ marginBottom: 12 }} />
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 12 }} />}
+      <FormErrors errors={errors} gap={12} />
       <Form form={form} layout="vertical" onFinish={() => void submit()}>
         <Form.Item
           name="reason"

@@ -1,43 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Alert, Button, Table } from 'antd';
-import { errorMessage } from '../../shared/api';
+import { Alert, Table } from 'antd';
 import { useAuth } from '../../shared/auth';
 import { regionsApi } from '../../shared/geo';
 import { useT } from '../../shared/i18n';
 import type { Building } from '../../shared/types';
+import { LoadMoreFooter } from '../components/LoadMoreFooter';
+import { useCursorList } from '../components/useCursorList';
 
 /** Buildings of one grid, a page at a time (cursor pagination). */
 export function BuildingsTable({ code }: { code: string }) {
   const t = useT();
   const { can } = useAuth();
-  const [items, setItems] = useState<Building[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(
-    async (from: string | null, replace: boolean) => {
-      setLoading(true);
-      try {
-        const page = await regionsApi.buildings(code, from, 50);
-        setItems((prev) => (replace ? page.items : [...prev, ...page.items]));
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [code],
-  );
-
-  useEffect(() => {
-    setItems([]);
-    setCursor(null);
-    void load(null, true);
-  }, [load]);
+  const { items, cursor, loading, error, load } = useCursorList<Building>((from) => regionsApi.buildings(code, from, 50), [code], { clearOnChange: 'all' });
 
   return (
     <>
@@ -84,16 +59,7 @@ export function BuildingsTable({ code }: { code: string }) {
         footer={
           items.length > 0 || cursor
             ? () => (
-                <div className="table-footer">
-                  <span>{t('common.shown', { n: items.length })}</span>
-                  {cursor ? (
-                    <Button size="small" onClick={() => void load(cursor, false)} loading={loading}>
-                      {t('common.loadMore')}
-                    </Button>
-                  ) : (
-                    <span className="muted-level">{t('common.noMore')}</span>
-                  )}
-                </div>
+                <LoadMoreFooter shown={items.length} cursor={cursor} loading={loading} onMore={() => void load(cursor)} />
               )
             : undefined
         }

@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
-import { Alert, App, Form, Input, Modal } from 'antd';
-import { applyFieldErrors } from '../../shared/api';
+import { useEffect } from 'react';
+import { App, Form, Input, Modal } from 'antd';
 import { regionsApi } from '../../shared/geo';
 import { useT } from '../../shared/i18n';
 import type { Region } from '../../shared/types';
+import { FormErrors, useFormShell } from '../components/formShell';
 
 function parseGeometry(text: string | undefined): unknown {
   const s = text?.trim();
@@ -33,15 +33,12 @@ export function AddRegionModal({
 }) {
   const t = useT();
   const { message } = App.useApp();
-  const [form] = Form.useForm<AddValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, reset, save } = useFormShell<AddValues>(['name', 'geometry']);
   const level = parent.level === 'grid' ? 'microgrid' : 'grid';
 
   useEffect(() => {
     if (open) {
-      form.resetFields();
-      setErrors([]);
+      reset();
     }
   }, [open, form]);
 
@@ -54,9 +51,7 @@ export function AddRegionModal({
       form.setFields([{ name: 'geometry', errors: [t('region.geometryInvalid')] }]);
       return;
     }
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const created = await regionsApi.create({
         parentCode: parent.code,
         name: v.name.trim(),
@@ -65,11 +60,7 @@ export function AddRegionModal({
       });
       message.success(t('region.created', { name: created.name, code: created.code }));
       onCreated(created);
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, ['name', 'geometry']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -84,7 +75,7 @@ export function AddRegionModal({
       destroyOnHidden
       width={560}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <FormErrors errors={errors} gap={16} />
       <Form form={form} layout="vertical">
         <Form.Item
           name="name"
@@ -118,9 +109,7 @@ export function RenameRegionModal({
 }) {
   const t = useT();
   const { message } = App.useApp();
-  const [form] = Form.useForm<RenameValues>();
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  const { form, busy, errors, setErrors, save } = useFormShell<RenameValues>(['name']);
 
   useEffect(() => {
     if (open) {
@@ -131,17 +120,11 @@ export function RenameRegionModal({
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    setErrors([]);
-    try {
+    await save(async () => {
       const updated = await regionsApi.update(region.code, { name: v.name.trim() });
       message.success(t('region.renamed', { name: updated.name }));
       onRenamed(updated);
-    } catch (err) {
-      setErrors(applyFieldErrors(form, err, ['name']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -155,7 +138,7 @@ export function RenameRegionModal({
       onCancel={onClose}
       destroyOnHidden
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
+      <FormErrors errors={errors} gap={16} />
       <Form form={form} layout="vertical" onFinish={() => void submit()}>
         <Form.Item
           name="name"
