@@ -24,6 +24,7 @@ import { registerOrgRoutes } from './modules/orgs/routes.js';
 import { PartyService } from './modules/party/service.js';
 import { registerPartyRoutes } from './modules/party/routes.js';
 import { ImportService } from './modules/imports/service.js';
+import { IMPORT_TUNING } from './modules/imports/importRunner.js';
 import { registerImportRoutes } from './modules/imports/routes.js';
 
 export interface Services {
@@ -61,8 +62,7 @@ export function createServices(database: Database, config: Pick<Config, 'session
     party,
     coverage: new CoverageService(db, regions, orgs),
     ledgers: new LedgerService(db, regions, orgs),
-    // Two merge streams on PostgreSQL keep a second core busy; PGlite has one connection.
-    imports: new ImportService(db, regions, housing, people, orgs, { uploadDir: path.join(config.dataDir, 'imports'), mergeStreams: database.kind === 'postgres' ? 2 : 1 }),
+    imports: new ImportService(db, regions, housing, people, orgs, { uploadDir: path.join(config.dataDir, 'imports'), tuning: IMPORT_TUNING[database.kind] }),
   };
 }
 

@@ -209,8 +209,9 @@ export class HousingService {
     await housingRepo.markOccupied(tx, houseId);
   }
 
-  async housesInfo(ids: number[]): Promise<Map<number, HouseDto & { regionPath: string }>> {
-    const rows = await housingRepo.getMany(this.db, ids);
+  /** `db` is the caller's transaction when called inside one (on PGlite a second connection would wait for it forever). */
+  async housesInfo(ids: number[], db: DbOrTx = this.db): Promise<Map<number, HouseDto & { regionPath: string }>> {
+    const rows = await housingRepo.getMany(db, ids);
     return new Map(rows.map((h) => [h.id, { ...toHouseDto(h), regionPath: h.regionPath }]));
   }
 

@@ -32,6 +32,7 @@ export async function importCommand(imports: ImportService, actor: Actor, file: 
   const ctx: AuditContext = { actor, ip: null, requestId: 'cli' };
   const tty = process.stderr.isTTY;
   const filePath = path.resolve(file);
+  if (!fs.existsSync(filePath)) throw new Error(`找不到文件 ${filePath}`);
   const batch = await imports.runNow(
     actor,
     { filePath, fileName: path.basename(filePath), sha256: await sha256File(filePath), source: opts.source, kind: opts.kind, mappingName: opts.mapping, dryRun: opts.dryRun },

@@ -13,10 +13,17 @@ import { importsRepo, type BatchCounts, type BatchRow } from './repo.js';
 import { HouseRowValidator, OrgRowValidator, PeopleRowValidator, Places, tagLookup, type ColumnPlan, type RowIssue, type RowValidator } from './rowValidator.js';
 import type { MergeCounts, RecordMerger } from './recordMerger.js';
 
-/** Rows per transaction: large enough for set-based SQL to pay off, small enough to keep memory flat. */
-export const BATCH_ROWS = 5000;
-/** Validated batches waiting for (or in) their merge: keeps the CPU busy while the database works, memory bounded. */
-const MERGES_AHEAD = 2;
+/**
+ * How an import uses the database, measured with the import benchmark. With PostgreSQL the merge
+ * runs in another process: two merge streams and two batches read ahead keep both busy, and
+ * 5,000-row batches are faster than 2,000. PGlite runs in this thread: nothing to overlap, and
+ * 1,000-row batches are as fast there and keep its memory (and so the process's) lower.
+ */
+export const IMPORT_TUNING = {
+  postgres: { mergeStreams: 2, readAhead: 2, batchRows: 5000 },
+  pglite: { mergeStreams: 1, readAhead: 0, batchRows: 1000 },
+} as const;
+export type ImportTuning = { mergeStreams: number; readAhead: number; batchRows: number };
 
 export interface ImportJob {
   batch: BatchRow;
@@ -80,8 +87,8 @@ interface Slice {
 
 export interface RunnerDeps {
   db: Db;
-  /** Merges side by side: 1 on PGlite (one connection), more on PostgreSQL. At most MERGE_PARTITIONS. */
-  mergeStreams: number;
+  /** Merge streams (at most MERGE_PARTITIONS), batches validated ahead of the merges, rows per batch. */
+  tuning: ImportTuning;
   regions: RegionService;
   housing: HousingService;
   people: PeopleService;
@@ -104,7 +111,8 @@ export class ImportRunner {
   }
 
   async run(job: ImportJob, onProgress?: (p: ImportProgress) => void): Promise<BatchRow> {
-    const { db, mergeStreams } = this.deps;
+    const { db } = this.deps;
+    const { mergeStreams, readAhead, batchRows } = this.deps.tuning;
     const { batch } = job;
     const kind = batch.kind as ImportKind;
     const t0 = Date.now();
@@ -112,7 +120,7 @@ export class ImportRunner {
     let sheet: Sheet | null = null;
     let failure: string | null = null;
     // Each stream merges its partitions' slices one after another; streams run side by side on
-    // their own connections. Reading and validation run ahead by up to MERGES_AHEAD batches.
+    // their own connections. Reading and validation run ahead by up to `readAhead` batches.
     // Errors travel as values so a failed merge is never an unhandled rejection.
     const streams = Array.from({ length: mergeStreams }, (_, i) => ({ partitions: partitionsOfStream(i, mergeStreams), chain: Promise.resolve<Error | null>(null) }));
     const ahead: Promise<Error | null>[] = [];
@@ -123,7 +131,7 @@ export class ImportRunner {
       const places = new Places(db, this.deps.regions, this.deps.housing, batch.scopePath);
       const validator = await this.validator(kind, job.plan, places);
       const src: ImportSource = { dept: batch.source, batchId: batch.id, at: batch.createdAt };
-      for await (const rows of inBatches(sheet.rows, BATCH_ROWS)) {
+      for await (const rows of inBatches(sheet.rows, batchRows)) {
         const v = await validator.validate(rows);
         const byStream = streams.map((): unknown[] => []);
         for (const item of v.items) byStream[partitionOf(NATURAL_KEY[kind](item)) % mergeStreams]!.push(item);
@@ -142,7 +150,7 @@ export class ImportRunner {
             return err;
           }),
         );
-        if (ahead.length > MERGES_AHEAD) {
+        if (ahead.length > readAhead) {
           const err = await ahead.shift()!;
           if (err) throw err;
         }

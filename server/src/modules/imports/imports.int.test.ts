@@ -12,7 +12,7 @@ import { creditCheckChar } from '../../platform/identity/creditCode.js';
 import { actorFromUser } from '../../platform/auth/service.js';
 import { authRepo } from '../../platform/auth/repo.js';
 import { parseRegionCode } from '../regions/codes.js';
-import { BATCH_ROWS } from './importRunner.js';
+import { IMPORT_TUNING } from './importRunner.js';
 
 let t: TestApp;
 let admin: string;
@@ -193,6 +193,16 @@ describe('two departments, one registry', () => {
     expect((await personByIdNumber(ID.b)).ethnicity).toBe('蒙古族');
     const again = await runImport({ source: '卫健委', kind: 'people' }, { name: '卫健委.csv', content: file() });
     expect(again).toMatchObject({ conflicts: 0, unchanged: 1 });
+  });
+
+  it('shows both addresses when departments place a person in different houses', async () => {
+    const r = await runImport(
+      { source: '卫健委', kind: 'people' },
+      { name: '卫健委-住址.csv', content: csv([['姓名', '身份证号', '现住址'], ['张伟', ID.a, '海勃湾区测试小区1号楼1单元102室']]) },
+    );
+    expect(r).toMatchObject({ status: 'done', conflicts: 1 });
+    const c = (await t.app.inject({ url: `/api/conflicts?batchId=${r.id}`, headers: { cookie: admin } })).json().items[0];
+    expect(c).toMatchObject({ field: 'house', fieldLabel: '现住房屋', currentShown: '海勃湾区测试小区1号楼1单元101室', incomingShown: '海勃湾区测试小区1号楼1单元102室' });
   });
 
   it('resolves a house conflict both ways through the housing module', async () => {
@@ -380,7 +390,7 @@ describe('file formats, templates and dry runs', () => {
     expect(r).toMatchObject({ status: 'done', totalRows: 20_000, created: 19_990, updated: 10, conflicts: 0 });
     expect((await personByIdNumber(id(`15030419500101000`))).phone).toBe('138****9990');
     const batches = seen.slice(0, -1);
-    expect(batches).toHaveLength(Math.ceil(20_000 / BATCH_ROWS));
+    expect(batches).toHaveLength(Math.ceil(20_000 / IMPORT_TUNING[t.database.kind].batchRows));
     // When the first batch had committed, most of the file was still unread.
     expect(batches[0]!.fraction).toBeLessThan(0.8);
     expect(Math.max(...seen.map((s) => s.heap))).toBeLessThan(200 * 1024 * 1024);

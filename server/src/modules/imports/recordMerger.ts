@@ -117,7 +117,7 @@ export class RecordMerger {
   private async mergePeople(tx: DbOrTx, rows: ImportedPerson[], src: ImportSource) {
     const r = await this.people.upsertFromImport(tx, rows, src);
     const houseIds = r.conflicts.filter((c) => c.field === 'house' && typeof c.currentCmp === 'number').map((c) => c.currentCmp as number);
-    const houses = houseIds.length ? await this.housing.housesInfo(houseIds) : new Map();
+    const houses = houseIds.length ? await this.housing.housesInfo(houseIds, tx) : new Map();
     const drafts: Draft[] = r.conflicts.map((c) => ({
       entityType: 'person',
       entityId: c.entityId,

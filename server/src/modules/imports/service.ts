@@ -13,7 +13,7 @@ import type { PeopleService } from '../people/service.js';
 import type { OrgService } from '../orgs/service.js';
 import { IMPORT_KINDS, missingRequired, suggestColumns, TARGET_FIELDS, templateFits, type ImportKind } from './fields.js';
 import { FileReadError, formatOf, openSheet, type FileFormat, type Sheet } from './fileReader.js';
-import { ImportRunner, MERGE_PARTITIONS, type ImportJob, type ImportProgress } from './importRunner.js';
+import { ImportRunner, MERGE_PARTITIONS, type ImportJob, type ImportProgress, type ImportTuning } from './importRunner.js';
 import { RecordMerger } from './recordMerger.js';
 import { ConflictResolver, type Resolution } from './conflictResolver.js';
 import { importsRepo, type BatchRow, type ErrorRow, type MappingRow } from './repo.js';
@@ -101,12 +101,19 @@ export class ImportService {
     opts: {
       /** Where uploads wait for their run: `<data dir>/imports`. */
       uploadDir: string;
-      /** Slices merged side by side: 1 on PGlite; on PostgreSQL each takes a pool connection. */
-      mergeStreams: number;
+      /** IMPORT_TUNING for the database in use. */
+      tuning: ImportTuning;
     },
   ) {
     this.uploadDir = opts.uploadDir;
-    this.runner = new ImportRunner({ db, regions, housing, people, mergeStreams: Math.max(1, Math.min(MERGE_PARTITIONS, opts.mergeStreams)), merger: new RecordMerger(people, housing, orgs) });
+    this.runner = new ImportRunner({
+      db,
+      regions,
+      housing,
+      people,
+      tuning: { ...opts.tuning, mergeStreams: Math.max(1, Math.min(MERGE_PARTITIONS, opts.tuning.mergeStreams)) },
+      merger: new RecordMerger(people, housing, orgs),
+    });
     this.conflicts = new ConflictResolver(db, people, housing, orgs);
   }
 
