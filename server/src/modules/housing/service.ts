@@ -5,7 +5,7 @@ import { recordAudit, type AuditContext } from '../../platform/audit/index.js';
 import { queryGrams, textGrams, likeEscape } from '../../platform/text/grams.js';
 import { normaliseAddress } from '../../platform/text/address.js';
 import { parsePlaceCursor, placeCursorOf } from '../../platform/http/placeCursor.js';
-import { streamTable, type Column, type TabularFormat } from '../../platform/export/tabular.js';
+import { cursorPages, streamTable, type Column, type TabularFormat } from '../../platform/export/tabular.js';
 import { initialProvenance, mergeFields, stamp, type FieldConflict, type ImportSource, type IncomingField, type Provenance } from '../../platform/provenance/index.js';
 import type { RegionService } from '../regions/service.js';
 import { requireCode } from '../regions/service.js';
@@ -97,15 +97,7 @@ export class HousingService {
   /** Export the filtered house list (CSV or XLSX), audited. */
   exportList(actor: Actor | undefined, q: { q?: string; region?: string; buildingId?: number; occupancy?: string; use?: string; format: TabularFormat }, ctx: AuditContext) {
     authorize(actor, 'person.export');
-    const self = this;
-    async function* pages() {
-      let cursor: string | undefined;
-      do {
-        const page = await self.list(actor, { ...q, cursor, limit: 1000 });
-        yield page.items;
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-    }
+    const pages = cursorPages((cursor) => this.list(actor, { ...q, cursor, limit: 1000 }));
     const label = (m: Record<string, string>, v: string) => m[v] ?? v;
     const USE: Record<string, string> = { residential: '住宅', commercial: '商业', office: '办公', mixed: '混合', other: '其他' };
     const OCC: Record<string, string> = { self_occupied: '自住', rented: '出租', vacant: '空置', unknown: '未知' };
@@ -118,7 +110,7 @@ export class HousingService {
       { title: '居住状态', value: (h) => label(OCC, h.occupancy) },
       { title: '所属区划代码', value: (h) => h.regionCode },
     ];
-    const out = streamTable(q.format, columns, pages(), '房屋');
+    const out = streamTable(q.format, columns, pages, '房屋');
     out.done
       .then((rows) => recordAudit(this.db, ctx, { action: 'house.export', entityType: 'house', scopePath: actor!.scopePath, after: { rows, filters: { ...q } } }))
       .catch(() => undefined);

@@ -10,7 +10,7 @@ import type { RegionService } from '../regions/service.js';
 import { requireCode } from '../regions/service.js';
 import type { HousingService } from '../housing/service.js';
 import { parsePlaceCursor, placeCursorOf } from '../../platform/http/placeCursor.js';
-import { streamTable, type Column, type TabularFormat } from '../../platform/export/tabular.js';
+import { cursorPages, streamTable, type Column, type TabularFormat } from '../../platform/export/tabular.js';
 import { peopleRepo, type NewPersonRow, type PersonListRow, type PersonRow } from './repo.js';
 
 export const POLITICAL_STATUSES = ['masses', 'cpc_member', 'cpc_probationary', 'cyl_member', 'democratic_party', 'other'] as const;
@@ -442,15 +442,7 @@ export class PeopleService {
   /** Export the filtered household list (CSV or XLSX); head names are shown, no personal numbers. */
   exportHouseholds(actor: Actor | undefined, q: { colour?: string; region?: string; address?: string; format: TabularFormat }, ctx: AuditContext) {
     authorize(actor, 'person.export');
-    const self = this;
-    async function* pages() {
-      let cursor: string | undefined;
-      do {
-        const page = await self.listHouseholds(actor, { ...q, cursor, limit: 1000 });
-        yield page.items;
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-    }
+    const pages = cursorPages((cursor) => this.listHouseholds(actor, { ...q, cursor, limit: 1000 }));
     type Item = Awaited<ReturnType<PeopleService['listHouseholds']>>['items'][number];
     const columns: Column<Item>[] = [
       { title: '户编号', value: (h) => h.householdNo ?? h.id },
@@ -460,7 +452,7 @@ export class PeopleService {
       { title: '地址', value: (h) => h.address },
       { title: '所属区划代码', value: (h) => h.regionCode },
     ];
-    return this.auditedExport(actor!, ctx, 'household.export', 'household', q, streamTable(q.format, columns, pages(), '户'));
+    return this.auditedExport(actor!, ctx, 'household.export', 'household', q, streamTable(q.format, columns, pages, '户'));
   }
 
   private auditedExport(actor: Actor, ctx: AuditContext, action: string, entityType: string, filters: object, out: ReturnType<typeof streamTable>) {
@@ -559,21 +551,18 @@ export class PeopleService {
     if (unmasked) authorize(actor, 'person.unmask');
     const self = this;
     async function* pages() {
-      let cursor: string | undefined;
-      do {
-        const page = await self.list(actor, { ...q, cursor, limit: 1000 });
-        if (!unmasked) yield page.items;
-        else {
-          const full = await peopleRepo.getMany(self.db, page.items.map((i) => i.id));
-          const byId = new Map(full.map((p) => [p.id, p]));
-          yield page.items.map((i) => ({
-            ...i,
-            idNumber: self.pii.decrypt(byId.get(i.id)!.idEnc),
-            phone: byId.get(i.id)!.phoneEnc ? self.pii.decrypt(byId.get(i.id)!.phoneEnc!) : null,
-          }));
+      for await (const items of cursorPages((cursor) => self.list(actor, { ...q, cursor, limit: 1000 }))) {
+        if (!unmasked) {
+          yield items;
+          continue;
         }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+        const byId = new Map((await peopleRepo.getMany(self.db, items.map((i) => i.id))).map((p) => [p.id, p]));
+        yield items.map((i) => ({
+          ...i,
+          idNumber: self.pii.decrypt(byId.get(i.id)!.idEnc),
+          phone: byId.get(i.id)!.phoneEnc ? self.pii.decrypt(byId.get(i.id)!.phoneEnc!) : null,
+        }));
+      }
     }
     const columns: Column<PersonDto>[] = [
       { title: '姓名', value: (p) => p.name },

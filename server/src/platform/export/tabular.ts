@@ -58,3 +58,13 @@ export function attachment(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
+
+/** Walk a cursor-paged list to the end, page by page, for streamTable. */
+export async function* cursorPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): AsyncIterable<T[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    yield page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
