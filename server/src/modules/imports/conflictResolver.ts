@@ -60,10 +60,6 @@ function toDto(c: ConflictRow): ConflictDto {
   };
 }
 
-/** Organisation fields the conflict queue can write through the organisation module's update. */
-const ORG_PATCH: Record<string, (v: unknown) => Record<string, unknown>> = {
-  regionPath: (v) => ({ regionCode: canonicalFromPath(String(v)) }),
-};
 
 /**
  * The conflict queue: where two departments disagree, a person inside the record's region
@@ -95,11 +91,6 @@ export class ConflictResolver {
     // A value that moves the record (a house elsewhere) must land inside the resolver's scope too.
     if (resolution === 'take_incoming' && typeof columns.regionPath === 'string') authorize(actor, 'conflict.resolve', { path: columns.regionPath });
     if (peek.status !== 'open') throw new AppError('conflict.already_resolved');
-    if (resolution === 'take_incoming' && peek.entityType === 'org') {
-      // The organisation module writes through its own audited update (its own transaction).
-      const [field, value] = Object.entries(columns)[0]!;
-      await this.orgs.update(actor, peek.entityId, (ORG_PATCH[field]?.(value) ?? { [field]: value }) as never, ctx);
-    }
     const row = await this.db.transaction(async (tx) => {
       const c = await importsRepo.conflictForUpdate(tx, id);
       if (!c || c.status !== 'open') throw new AppError('conflict.already_resolved');
@@ -108,6 +99,7 @@ export class ConflictResolver {
         const src: ImportSource = { dept: s.s, batchId: s.b, at: new Date(s.t) };
         if (c.entityType === 'person') await this.people.applyConflictResolution(tx, c.entityId, c.field, columns, src, actor.id);
         else if (c.entityType === 'house') await this.housing.applyConflictResolution(tx, c.entityId, c.field, columns, src);
+        else if (c.entityType === 'org') await this.orgs.applyConflictResolution(tx, c.entityId, c.field, columns, src);
       }
       const after = await importsRepo.resolveConflict(tx, id, resolution, actor.id);
       await recordAudit(tx, ctx, {

@@ -246,6 +246,8 @@ describe('organisations', () => {
     expect(res.statusCode, res.body).toBe(200);
     const org = (await t.app.inject({ url: `/api/orgs/${c.entityId}`, headers: { cookie: admin } })).json();
     expect(org.employees).toBe(135);
+    // The value now belongs to the department it came from, not to a hand edit.
+    expect(org.provenance.employees).toMatchObject({ s: '人社局' });
   });
 });
 

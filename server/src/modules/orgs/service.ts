@@ -339,6 +339,19 @@ export class OrgService {
    * locking read, one INSERT … ON CONFLICT and one UPDATE … FROM per 5,000 rows. Runs in the
    * caller's transaction; with `audit` it also records one summary entry.
    */
+  /**
+   * Take a department's value from the conflict queue inside the caller's transaction: write
+   * the incoming columns and stamp the field with that department, as people and houses do.
+   */
+  async applyConflictResolution(tx: DbOrTx, orgId: number, field: string, columns: Record<string, unknown>, src: { dept: string; batchId: number | null; at: Date }): Promise<void> {
+    const before = await orgRepo.getForUpdate(tx, orgId);
+    if (!before) throw new AppError('org.not_found');
+    const set: Partial<NewOrgRow> = { ...(columns as Partial<NewOrgRow>) };
+    if (typeof columns.name === 'string') set.nameGrams = textGrams(columns.name);
+    const stampOf: SourceStamp = { s: src.dept, b: src.batchId, t: src.at.toISOString() };
+    await orgRepo.update(tx, orgId, { ...set, provenance: { ...(before.provenance as Provenance), [field]: stampOf } });
+  }
+
   /** Ids by credit code, for other modules (seeding, imports). No scope check: callers authorise. */
   async idsByCreditCodes(codes: string[]): Promise<Map<string, number>> {
     return orgRepo.idsByCreditCodes(this.db, codes);
