@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, Button, Card, Col, Empty, Input, Row, Select, Table } from 'antd';
+import { Alert, Button, Card, Col, Empty, Input, Row, Table } from 'antd';
 import { useI18n } from '../../shared/i18n';
 import { householdsApi, type HouseholdListItem } from '../../shared/registry';
 import { LoadMoreFooter } from '../components/LoadMoreFooter';
 import { useCursorList } from '../components/useCursorList';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
-import { ColourChip } from './bits';
-import { useCatalogue } from './catalogue';
+import { ColourChip, ColourSelect } from './bits';
 import { useUrlFilters } from './urlState';
 
 const KEYS = ['colour', 'region', 'address'] as const;
@@ -16,7 +15,6 @@ const KEYS = ['colour', 'region', 'address'] as const;
 export default function HouseholdsPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const { colours } = useCatalogue();
   const [filters, setFilters, reset] = useUrlFilters(KEYS);
   const [address, setAddress] = useState(filters.address ?? '');
 
@@ -50,23 +48,7 @@ export default function HouseholdsPage() {
             <RegionTreeSelect value={filters.region ?? null} onChange={(c) => setFilters({ region: c })} placeholder={t('people.regionPlaceholder')} />
           </Col>
           <Col xs={16} md={5} xl={4}>
-            <Select
-              allowClear
-              style={{ width: '100%' }}
-              value={filters.colour}
-              placeholder={t('people.colourPlaceholder')}
-              onChange={(v?: string) => setFilters({ colour: v })}
-              options={colours.map((c) => ({
-                value: c.code,
-                label: (
-                  <span className="colour-chip">
-                    <span className="colour-dot" style={{ background: c.hex }} />
-                    {c.name}
-                  </span>
-                ),
-              }))}
-              data-testid="households-colour"
-            />
+            <ColourSelect value={filters.colour} onChange={(v) => setFilters({ colour: v })} testId="households-colour" />
           </Col>
           <Col xs={8} md={3} xl={2}>
             <Button disabled={!anyFilter} onClick={reset}>

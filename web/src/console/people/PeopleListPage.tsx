@@ -9,7 +9,7 @@ import { peopleApi, PERSON_STATUSES, type PeopleQuery, type Person } from '../..
 import { LoadMoreFooter } from '../components/LoadMoreFooter';
 import { useCursorList } from '../components/useCursorList';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
-import { ColourChip, StatusTag, TagList } from './bits';
+import { ColourChip, ColourSelect, StatusTag, TagList } from './bits';
 import { useCatalogue } from './catalogue';
 import { ExportButton } from './ExportButton';
 import { useRegistryLabels } from './labels';
@@ -33,7 +33,7 @@ export default function PeopleListPage() {
   const { can } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
-  const { tags: tagCatalogue, colours } = useCatalogue();
+  const { tags: tagCatalogue } = useCatalogue();
   const [filters, setFilters, resetFilters] = useUrlFilters(FILTER_KEYS);
   const pii = (location.state as PiiSearch | null)?.pii;
 
@@ -162,23 +162,7 @@ export default function PeopleListPage() {
             />
           </Col>
           <Col xs={12} md={6} xl={3}>
-            <Select
-              allowClear
-              style={{ width: '100%' }}
-              value={filters.colour}
-              placeholder={t('people.colourPlaceholder')}
-              onChange={(v?: string) => setFilters({ colour: v })}
-              options={colours.map((c) => ({
-                value: c.code,
-                label: (
-                  <span className="colour-chip">
-                    <span className="colour-dot" style={{ background: c.hex }} />
-                    {c.name}
-                  </span>
-                ),
-              }))}
-              data-testid="people-colour"
-            />
+            <ColourSelect value={filters.colour} onChange={(v) => setFilters({ colour: v })} testId="people-colour" />
           </Col>
           <Col xs={24} md={18} xl={12}>
             <Select

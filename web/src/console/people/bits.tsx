@@ -1,6 +1,6 @@
 /** Small display pieces shared by the people, household and housing pages. */
 import { useEffect, useState } from 'react';
-import { Space, Tag, Tooltip, Typography, type ButtonProps } from 'antd';
+import { Select, Space, Tag, Tooltip, Typography, type ButtonProps } from 'antd';
 import { regionsApi } from '../../shared/geo';
 import { useT } from '../../shared/i18n';
 import type { Region } from '../../shared/types';
@@ -8,6 +8,31 @@ import type { SourceStamp } from '../../shared/registry';
 import { useCatalogue } from './catalogue';
 import { isoDay, useRegistryLabels } from './labels';
 import './people.css';
+
+/** Filter by household card colour (swatch + name), as the people and household lists use it. */
+export function ColourSelect({ value, onChange, testId }: { value: string | undefined; onChange: (v: string | undefined) => void; testId: string }) {
+  const t = useT();
+  const { colours } = useCatalogue();
+  return (
+    <Select
+      allowClear
+      style={{ width: '100%' }}
+      value={value}
+      placeholder={t('people.colourPlaceholder')}
+      onChange={(v?: string) => onChange(v)}
+      options={colours.map((c) => ({
+        value: c.code,
+        label: (
+          <span className="colour-chip">
+            <span className="colour-dot" style={{ background: c.hex }} />
+            {c.name}
+          </span>
+        ),
+      }))}
+      data-testid={testId}
+    />
+  );
+}
 
 /** A household card colour: swatch + name, the meaning on hover. */
 export function ColourChip({ code, showEmpty = true }: { code: string | null | undefined; showEmpty?: boolean }) {
