@@ -26,6 +26,13 @@ import { registerPartyRoutes } from './modules/party/routes.js';
 import { ImportService } from './modules/imports/service.js';
 import { IMPORT_TUNING } from './modules/imports/importRunner.js';
 import { registerImportRoutes } from './modules/imports/routes.js';
+import { TicketCatalogue } from './modules/tickets/catalogue.js';
+import { TicketService } from './modules/tickets/service.js';
+import { TicketMetrics } from './modules/tickets/metrics.js';
+import { registerTicketRoutes } from './modules/tickets/routes.js';
+import { LocalDiskStorage } from './platform/storage/index.js';
+import { UploadService, uploadMaxBytesFromEnv } from './platform/storage/service.js';
+import { registerUploadRoutes } from './platform/storage/routes.js';
 
 export interface Services {
   auth: AuthService;
@@ -39,9 +46,13 @@ export interface Services {
   coverage: CoverageService;
   ledgers: LedgerService;
   imports: ImportService;
+  uploads: UploadService;
+  ticketCatalogue: TicketCatalogue;
+  tickets: TicketService;
+  ticketMetrics: TicketMetrics;
 }
 
-export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours' | 'piiKey' | 'dataDir'>): Services {
+export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours' | 'piiKey' | 'dataDir'>, opts: { now?: () => Date } = {}): Services {
   const db = database.db;
   const regions = new RegionService(db);
   const housing = new HousingService(db, regions);
@@ -51,6 +62,18 @@ export function createServices(database: Database, config: Pick<Config, 'session
   const orgs: OrgService = new OrgService(db, regions, { refs: (d, ids) => party.refs(d, ids) });
   const people = new PeopleService(db, pii, regions, housing);
   const party: PartyService = new PartyService(db, regions, orgs, { namesOf: (ids) => people.namesOf(ids) });
+  const uploads = new UploadService(db, new LocalDiskStorage(path.join(config.dataDir, 'uploads')), { maxBytes: uploadMaxBytesFromEnv() });
+  const ticketCatalogue = new TicketCatalogue(db, regions, opts.now);
+  const tickets = new TicketService(db, regions, ticketCatalogue, pii, {
+    now: opts.now,
+    photos: uploads,
+    buildings: {
+      buildingPlace: async (id) => {
+        const b = await regions.buildingInfo(id);
+        return b ? { regionCode: b.regionCode, lng: b.lng, lat: b.lat, address: b.address } : null;
+      },
+    },
+  });
   return {
     auth: new AuthService(db, config.sessionTtlHours * 3600_000),
     regions,
@@ -63,6 +86,10 @@ export function createServices(database: Database, config: Pick<Config, 'session
     coverage: new CoverageService(db, regions, orgs),
     ledgers: new LedgerService(db, regions, orgs),
     imports: new ImportService(db, regions, housing, people, orgs, { uploadDir: path.join(config.dataDir, 'imports'), tuning: IMPORT_TUNING[database.kind] }),
+    uploads,
+    ticketCatalogue,
+    tickets,
+    ticketMetrics: new TicketMetrics(db, regions, ticketCatalogue, opts.now),
   };
 }
 
@@ -102,5 +129,7 @@ export async function buildApp(database: Database, config: Config, services = cr
   registerOrgRoutes(app, services);
   registerPartyRoutes(app, services.party);
   registerImportRoutes(app, services.imports);
+  registerUploadRoutes(app, services.uploads);
+  registerTicketRoutes(app, { tickets: services.tickets, metrics: services.ticketMetrics, catalogue: services.ticketCatalogue });
   return app;
 }

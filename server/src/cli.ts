@@ -7,6 +7,7 @@ import { SYSTEM_CONTEXT } from './platform/audit/index.js';
 import { AppError, toProblem } from './platform/errors/index.js';
 import { ROLES, isRole } from './platform/scope/index.js';
 import { buildApp, createServices } from './app.js';
+import { startTicketClock } from './modules/tickets/ticketClock.js';
 import { importDivisions } from './modules/regions/divisionImporter.js';
 import { DEMO_ACCOUNTS, isDemoSeeded, seedDemo } from './modules/demo/seeder.js';
 import { VERSION } from './version.js';
@@ -53,8 +54,11 @@ async function serve(): Promise<void> {
   await purge();
   const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
+  // Durable ticket timers and metric folding; safe to run in every process.
+  const stopClock = startTicketClock(database.db, services.tickets, config.timerIntervalMs, (err) => app.log.error({ err }, 'ticket clock round failed'));
   const close = async () => {
     clearInterval(purgeTimer);
+    await stopClock();
     await app.close();
     await database.close();
     process.exit(0);

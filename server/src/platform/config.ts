@@ -17,6 +17,8 @@ export interface Config {
   cookieSecure: boolean;
   sessionTtlHours: number;
   bodyLimitBytes: number;
+  /** How often each process fires due ticket timers and folds metric deltas. */
+  timerIntervalMs: number;
   logLevel: string;
   webDist: string;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (throttling, audit). */
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: bool('GRIDWORK_COOKIE_SECURE', false, env),
     sessionTtlHours: int('GRIDWORK_SESSION_TTL_HOURS', 12, env),
     bodyLimitBytes: int('GRIDWORK_BODY_LIMIT', 1024 * 1024, env),
+    timerIntervalMs: int('GRIDWORK_TIMER_INTERVAL_MS', 5000, env),
     logLevel: env.LOG_LEVEL || 'info',
     webDist: path.resolve(env.GRIDWORK_WEB_DIST || fileURLToPath(new URL('../../../web/dist', import.meta.url))),
     trustProxy: bool('GRIDWORK_TRUST_PROXY', false, env),

@@ -18,10 +18,10 @@ export interface TestApp {
 
 export const DEMO_PW = 'gridwork-demo';
 
-export async function createTestApp(template: TemplateName = 'demo', env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(template: TemplateName = 'demo', env: Record<string, string> = {}, opts: { now?: () => Date } = {}): Promise<TestApp> {
   const database = await openTestDatabase(template);
   const config = loadConfig({ LOG_LEVEL: 'silent', GRIDWORK_WEB_DIST: '/nonexistent', GRIDWORK_PII_KEY: TEST_PII_KEY, ...env });
-  const services = createServices(database, config);
+  const services = createServices(database, config, opts);
   const app = await buildApp(database, config, services);
   await app.ready();
   // Each login comes from its own address so the per-address throttle does not couple tests.

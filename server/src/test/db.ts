@@ -5,6 +5,17 @@ import { inject } from 'vitest';
 import { openDatabase, type Database } from '../platform/db/client.js';
 import { pgliteTemplatePath, pgTemplateName, testDatabaseUrl, withDatabaseName, type TemplateName } from './templates.js';
 
+const urls = new WeakMap<Database, string>();
+
+/**
+ * A second, independent connection pool to the same PostgreSQL test database: what another
+ * server process would have. Null on PGlite (one process owns its data directory).
+ */
+export async function openSecondConnection(database: Database): Promise<Database | null> {
+  const url = urls.get(database);
+  return url ? openDatabase({ databaseUrl: url, poolSize: 5 }) : null;
+}
+
 export const TEST_DB_KIND = (process.env.GW_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 
 /**
@@ -35,6 +46,7 @@ export async function openTestDatabase(template: TemplateName = 'empty'): Promis
     await admin.end();
   }
   const database = await openDatabase({ databaseUrl: withDatabaseName(url, name), poolSize: 5 });
+  urls.set(database, withDatabaseName(url, name));
   const close = database.close;
   database.close = async () => {
     await close();

@@ -21,8 +21,9 @@ interface DemoAccount {
   password: string;
   role: Role;
   displayName: string;
-  /** Which node of the seeded city the account answers for. */
-  scope: 'city' | 'street' | 'community' | 'grid';
+  /** Which node of the seeded city the account answers for (none: a resident). */
+  scope: 'city' | 'district' | 'street' | 'community' | 'grid' | 'none';
+  department?: string;
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
@@ -30,6 +31,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'street01', password: DEMO_PASSWORD, role: 'street_staff', displayName: '街道干部（演示）', scope: 'street' },
   { username: 'community01', password: DEMO_PASSWORD, role: 'community_staff', displayName: '社区工作者（演示）', scope: 'community' },
   { username: 'grid01', password: DEMO_PASSWORD, role: 'grid_worker', displayName: '网格员（演示）', scope: 'grid' },
+  { username: 'dept01', password: DEMO_PASSWORD, role: 'dept_handler', displayName: '城管执法局（演示）', scope: 'district', department: '城市管理综合执法局' },
+  { username: 'resident01', password: DEMO_PASSWORD, role: 'resident', displayName: '居民（演示）', scope: 'none' },
 ];
 
 const SEEDED_KEY = 'demo.seeded';
@@ -63,17 +66,18 @@ export async function seedDemo(
   const registry = await seedRegistryDemo(db, services, cityCode, opts.scale ?? 'default', opts.log);
   await recordAudit(db, ctx, { action: 'demo.seed_registry', entityType: 'region', entityId: divisions.city.code, scopePath: cityCode, after: registry });
   // First street → its first community → its first grid, for the scoped demo accounts.
-  const scopes: Record<DemoAccount['scope'], string | null> = { city: divisions.city.code, street: null, community: null, grid: null };
+  const scopes: Record<Exclude<DemoAccount['scope'], 'none'>, string | null> = { city: divisions.city.code, district: null, street: null, community: null, grid: null };
   const firstChild = async (code: string | null) => (code ? ((await services.regions.childrenUnchecked(code))[0]?.code ?? null) : null);
-  const district = await firstChild(scopes.city);
-  scopes.street = await firstChild(district);
+  scopes.district = await firstChild(scopes.city);
+  scopes.street = await firstChild(scopes.district);
   scopes.community = await firstChild(scopes.street);
   scopes.grid = await firstChild(scopes.community);
   const accounts: string[] = [];
   for (const a of DEMO_ACCOUNTS) {
-    const scopeCode = scopes[a.scope];
-    if (!scopeCode) continue;
-    const created = await services.users.ensureSystemUser({ ...a, scopeCode }, ctx, { skipPasswordPolicy: true });
+    const scopeCode = a.scope === 'none' ? null : scopes[a.scope];
+    if (a.scope !== 'none' && !scopeCode) continue;
+    const { scope: _scope, ...account } = a;
+    const created = await services.users.ensureSystemUser({ ...account, scopeCode }, ctx, { skipPasswordPolicy: true });
     if (created) accounts.push(a.username);
   }
   await setSetting(db, SEEDED_KEY, { city: cityCode, at: new Date().toISOString() });

@@ -74,6 +74,12 @@ export class WorkCalendar {
     return endOfChinaDay(this.addWorkdays(chinaDate(from), days));
   }
 
+  /** The public holidays and the make-up working days (调休上班) of a year, from the package. */
+  yearDays(year: number): { holidays: string[]; makeUpWorkdays: string[]; covered: boolean } {
+    const inYear = (set: Set<string>) => [...set].filter((d) => d.startsWith(`${year}-`)).sort();
+    return { holidays: inYear(this.holidays), makeUpWorkdays: inYear(this.makeUpDays), covered: year >= this.coveredYears.from && year <= this.coveredYears.to };
+  }
+
   /** Working days between two dates (exclusive of `from`, inclusive of `to`). */
   workdaysBetween(from: string, to: string): number {
     let n = 0;

@@ -48,6 +48,9 @@ export interface OpenOptions {
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle connection the server drops (restart, failover, DROP DATABASE) must not crash the
+    // process: the pool discards it and opens a new one on the next query.
+    pool.on('error', () => {});
     // Fail fast with a clear message if the server is unreachable.
     const c = await pool.connect();
     c.release();

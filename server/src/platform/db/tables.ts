@@ -8,3 +8,6 @@ export * from '../../modules/people/schema.js';
 export * from '../../modules/orgs/schema.js';
 export * from '../../modules/party/schema.js';
 export * from '../../modules/imports/schema.js';
+export * from '../calendar/schema.js';
+export * from '../../modules/tickets/schema.js';
+export * from '../storage/schema.js';

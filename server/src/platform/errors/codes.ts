@@ -63,6 +63,22 @@ export const ERRORS = {
   'import.mapping_exists': { status: 409, zh: '该部门已有同名的导入模板', en: 'The department already has a template with this name' },
   'conflict.not_found': { status: 404, zh: '冲突记录不存在', en: 'No such conflict' },
   'conflict.already_resolved': { status: 409, zh: '该冲突已处理', en: 'The conflict has already been resolved' },
+  // Uploaded photos
+  'upload.file_required': { status: 400, zh: '请选择要上传的照片', en: 'Choose a photo to upload' },
+  'upload.unsupported_type': { status: 415, zh: '不支持的文件类型，仅支持 JPEG、PNG 和 WebP 照片', en: 'Unsupported file type; only JPEG, PNG and WebP photos are accepted' },
+  'upload.invalid_image': { status: 400, zh: '照片文件已损坏或无法处理', en: 'The photo is damaged or cannot be processed' },
+  'upload.too_large': { status: 413, zh: '文件过大', en: 'The file is too large' },
+  'upload.rate_limited': { status: 429, zh: '上传过于频繁，请稍后再试', en: 'Too many uploads; try again later' },
+  'upload.not_found': { status: 404, zh: '文件不存在', en: 'No such upload' },
+  'ticket.not_found': { status: 404, zh: '工单不存在', en: 'No such ticket' },
+  'ticket.stale': { status: 409, zh: '工单已被他人处理，请刷新后再试', en: 'Someone acted on this ticket meanwhile; reload and try again' },
+  'ticket.illegal_transition': { status: 409, zh: '当前状态下不能进行此操作', en: 'This step is not possible in the ticket\'s current state' },
+  'ticket.not_your_step': { status: 403, zh: '您不能对该工单进行此操作', en: 'You may not take this step on this ticket' },
+  'ticket.extension_pending': { status: 409, zh: '已有延期申请待审批', en: 'An extension request is already waiting' },
+  'ticket.no_extension_pending': { status: 409, zh: '没有待审批的延期申请', en: 'There is no extension request to decide' },
+  'ticket.cannot_escalate': { status: 409, zh: '已在最高层级，不能再提级', en: 'The ticket is already at the highest tier' },
+  'ticket.category_not_found': { status: 404, zh: '问题分类不存在', en: 'No such category' },
+  'ticket.rule_not_found': { status: 404, zh: '派单规则不存在', en: 'No such dispatch rule' },
   'internal': { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, ErrorDef>;
 

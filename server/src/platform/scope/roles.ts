@@ -36,24 +36,35 @@ export const ACTIONS = [
   'import.run',
   'conflict.resolve',
   'catalogue.write',
+  // The closed loop (issue 4). Which ticket an actor may act on, and how, is decided per ticket
+  // by the workflow's relations (dispatcher, assignee, verifier, reporter, supervisor).
+  'ticket.read',
+  'ticket.report',
+  'ticket.work',
+  'ticket.metrics',
+  'dispatch.write',
+  'calendar.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const STAFF_READ: Action[] = ['region.read', 'building.read', 'geo.locate', 'person.read', 'house.read', 'org.read', 'party.read'];
 const REGISTRY_WRITE: Action[] = ['person.write', 'house.write', 'org.write', 'party.write', 'person.unmask', 'person.export', 'coverage.read', 'import.run', 'conflict.resolve'];
-const MANAGER: Action[] = [...STAFF_READ, ...REGISTRY_WRITE, 'region.write', 'building.write', 'user.read', 'user.write'];
+const TICKETS: Action[] = ['ticket.read', 'ticket.report', 'ticket.work'];
+const MANAGER: Action[] = [...STAFF_READ, ...REGISTRY_WRITE, ...TICKETS, 'ticket.metrics', 'region.write', 'building.write', 'user.read', 'user.write'];
 
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
-  city_admin: new Set([...MANAGER, 'audit.read', 'catalogue.write']),
-  district_staff: new Set([...MANAGER, 'audit.read']),
+  city_admin: new Set([...MANAGER, 'audit.read', 'catalogue.write', 'dispatch.write', 'calendar.write']),
+  // A district keeps the dispatch catalogue for its own area.
+  district_staff: new Set([...MANAGER, 'audit.read', 'dispatch.write']),
   street_staff: new Set(MANAGER),
   community_staff: new Set(MANAGER),
   // Grid workers keep their grid's buildings and residents current and call on residents,
   // so they may see a phone or ID number (audited); no bulk export, imports or user admin.
-  grid_worker: new Set([...STAFF_READ, 'building.write', 'person.write', 'house.write', 'person.unmask']),
+  grid_worker: new Set([...STAFF_READ, ...TICKETS, 'building.write', 'person.write', 'house.write', 'person.unmask']),
   // Departments see the registry (masked) to handle problems; they change nothing in it.
-  dept_handler: new Set(STAFF_READ),
-  resident: new Set(['geo.locate']),
+  dept_handler: new Set([...STAFF_READ, ...TICKETS, 'ticket.metrics']),
+  // Residents report, follow and rate their own matters (the service checks "own").
+  resident: new Set(['geo.locate', ...TICKETS]),
 };
 
 /** Which region level a role's scope must be. Handlers may sit at any level. */

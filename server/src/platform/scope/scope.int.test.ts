@@ -3,6 +3,9 @@
  * write crosses a scope. A new endpoint without a row here fails the first test; an endpoint
  * that skips `authorize` fails the second (an out-of-scope caller would get a 2xx).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { SYSTEM_CONTEXT } from '../audit/index.js';
@@ -14,6 +17,7 @@ import { creditCheckChar } from '../identity/creditCode.js';
 import type { Actor } from './index.js';
 import { importsRepo } from '../../modules/imports/repo.js';
 import { PERMISSIONS, type Action, type Role } from './roles.js';
+import { jpegWithGps } from '../../test/imageFixtures.js';
 
 interface Fixture {
   /** Grid inside every Wuhai demo scope, another in a different district, one in another city. */
@@ -37,6 +41,11 @@ interface Fixture {
   /** An open conflict on the target person; a fresh one per call for resolving. */
   conflict: Triple<number>;
   freshConflict(grid: string): Promise<number>;
+  /** A ticket reported in each target grid; a fresh one (status reported) per call for transitions. */
+  ticket: Triple<number>;
+  freshTicket(grid: string): Promise<number>;
+  /** A fresh dispatch rule in a community, for deleting. */
+  freshRule(community: string): Promise<number>;
 }
 
 interface Caller {
@@ -59,8 +68,8 @@ interface Case {
   request?: (t: Target, f: Fixture, c: Caller, n: number) => Req | Promise<Req>;
   /** Roles allowed by permission still get 403 here: the action is unscoped (city-wide settings, lookups). */
   unscoped?: boolean;
-  /** Extra check for responses that are not JSON lists (exports). */
-  check?: (res: { statusCode: number; body: string }, c: Caller, f: Fixture) => void;
+  /** Extra check for responses that are not JSON lists (exports), or whose rule is not plain scope. */
+  check?: (res: { statusCode: number; body: string }, c: Caller, f: Fixture, target: Target) => void;
   /** For list endpoints: the region path of every returned item (null = unscoped item). */
   itemPaths?: (body: any, c: Caller) => (string | null)[];
   ok: number;
@@ -483,7 +492,100 @@ const CASES: Case[] = [
     ok: 200,
     request: async (t, f, c) => ({ url: `/api/conflicts/${t === 'in' ? await f.freshConflict(f.grid.in) : pick(f.conflict, t, c)}/resolve`, body: { resolution: 'keep_current' } }),
   },
+  // ---- uploaded photos: any signed-in user (residents too); the modules that attach them narrow who reads ----
+  { method: 'POST', url: '/api/uploads', access: 'authenticated', ok: 201, request: () => photoUpload() },
+  { method: 'GET', url: '/api/uploads/:id', access: 'authenticated', ok: 200, request: async () => ({ url: await scopeUploadUrl() }) },
+  // ---- the closed loop: reporting is open to all; tickets are read and worked by scope, residents see their own ----
+  {
+    method: 'POST',
+    url: '/api/tickets',
+    access: 'ticket.report',
+    ok: 201,
+    unscoped: true,
+    request: (t, f, c) => ({ url: '/api/tickets', body: { categoryCode: '0301', description: '范围测试', regionCode: pick(f.grid, t, c) } }),
+  },
+  {
+    method: 'GET',
+    url: '/api/tickets',
+    access: 'ticket.read',
+    ok: 200,
+    request: () => ({ url: '/api/tickets?limit=200' }),
+    check: (res, c) => {
+      expect(res.statusCode).toBe(200);
+      for (const item of JSON.parse(res.body).items as { regionCode: string; mine: boolean }[]) {
+        if (c.role === 'resident') expect(item.mine, `${c.username}: someone else's ticket`).toBe(true);
+        else expect(pathOf(item.regionCode).startsWith(c.scopePath!), `${c.username}: ticket in ${item.regionCode}`).toBe(true);
+      }
+    },
+  },
+  { method: 'GET', url: '/api/tickets/inbox', access: 'ticket.read', ok: 200, unscoped: true },
+  { method: 'POST', url: '/api/tickets/inbox/read', access: 'ticket.read', ok: 200, unscoped: true, request: () => ({ url: '/api/tickets/inbox/read', body: { ids: [1, 2, 3] } }) },
+  { method: 'GET', url: '/api/tickets/duplicates', access: 'ticket.report', ok: 200, unscoped: true, request: () => ({ url: '/api/tickets/duplicates?categoryCode=0301&lng=106.82&lat=39.62' }) },
+  { method: 'GET', url: '/api/tickets/metrics', access: 'ticket.metrics', ok: 200, request: (t, f, c) => ({ url: `/api/tickets/metrics?region=${pick(f.community, t, c)}` }) },
+  { method: 'GET', url: '/api/tickets/:id', access: 'ticket.read', ok: 200, request: (t, f, c) => ({ url: `/api/tickets/${pick(f.ticket, t, c)}` }), check: ticketRule(200) },
+  { method: 'GET', url: '/api/tickets/:id/targets', access: 'ticket.work', ok: 200, request: (t, f, c) => ({ url: `/api/tickets/${pick(f.ticket, t, c)}/targets` }), check: ticketRule(200) },
+  {
+    method: 'POST',
+    url: '/api/tickets/:id/actions/:action',
+    access: 'ticket.work',
+    ok: 200,
+    request: async (t, f, c) => ({ url: `/api/tickets/${await f.freshTicket(pick(f.grid, t, c))}/actions/accept`, body: {} }),
+    // Accepting is a dispatcher's step: a department handler sees the ticket but may not accept it.
+    check: ticketRule(200, { dept_handler: [403, 'ticket.not_your_step'] }),
+  },
+  { method: 'GET', url: '/api/ticket-categories', access: 'authenticated', ok: 200 },
+  { method: 'PATCH', url: '/api/ticket-categories/:code', access: 'catalogue.write', ok: 200, unscoped: true, request: () => ({ url: '/api/ticket-categories/0303', body: { resolveValue: 24, resolveUnit: 'hour' } }) },
+  { method: 'GET', url: '/api/dispatch-rules', access: 'ticket.read', ok: 200, unscoped: true },
+  {
+    method: 'POST',
+    url: '/api/dispatch-rules',
+    access: 'dispatch.write',
+    ok: 201,
+    request: (t, f, c, n) => ({ url: '/api/dispatch-rules', body: { categoryCode: n % 2 ? '0302' : '0303', regionCode: pick(f.community, t, c), tier: 'community' } }),
+  },
+  { method: 'DELETE', url: '/api/dispatch-rules/:id', access: 'dispatch.write', ok: 204, request: async (t, f, c) => ({ url: `/api/dispatch-rules/${await f.freshRule(pick(f.community, t, c))}` }) },
+  { method: 'GET', url: '/api/calendar', access: 'authenticated', ok: 200, request: () => ({ url: '/api/calendar?year=2026' }) },
+  { method: 'PUT', url: '/api/calendar/overrides/:day', access: 'calendar.write', ok: 200, unscoped: true, request: () => ({ url: '/api/calendar/overrides/2031-05-06', body: { work: false, note: '测试' } }) },
+  { method: 'DELETE', url: '/api/calendar/overrides/:day', access: 'calendar.write', ok: 200, unscoped: true, request: () => ({ url: '/api/calendar/overrides/2031-05-06' }) },
 ];
+
+/**
+ * Tickets: staff inside get `ok`, staff outside get scope.forbidden; a resident learns nothing
+ * about tickets that are not theirs (404). `special` overrides the inside answer per role.
+ */
+function ticketRule(ok: number, special: Partial<Record<Role, [number, string]>> = {}) {
+  return (res: { statusCode: number; body: string }, c: Caller, f: Fixture, target: Target) => {
+    const label = `${c.username} ${target} → ${res.statusCode} ${res.body.slice(0, 160)}`;
+    const code = res.statusCode >= 400 ? JSON.parse(res.body).code : undefined;
+    if (c.role === 'resident') {
+      expect([res.statusCode, code], label).toEqual([404, 'ticket.not_found']);
+      return;
+    }
+    const inside = target === 'in' && pathOf(f.grid.in).startsWith(c.scopePath!);
+    if (!inside) {
+      expect([res.statusCode, code], label).toEqual([403, 'scope.forbidden']);
+      return;
+    }
+    const s = special[c.role];
+    if (s) expect([res.statusCode, code], label).toEqual(s);
+    else expect(res.statusCode, label).toBe(ok);
+  };
+}
+
+/** A small JPEG as a multipart photo upload. */
+function photoUpload(): Req {
+  const boundary = 'scopeTestPhoto';
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scope.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+  return {
+    url: '/api/uploads',
+    body: Buffer.concat([Buffer.from(head), jpegWithGps(), Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+/** One stored photo, read by every caller. */
+let scopeUpload: Promise<string> | undefined;
+const scopeUploadUrl = () => (scopeUpload ??= tApp().services.uploads.create(SYSTEM_ACTOR, { bytes: jpegWithGps() }, SYSTEM_CONTEXT).then((u) => u.url));
 
 /** A one-row people CSV as a multipart upload. */
 function importUpload(url: string, fields: Record<string, string>): Req {
@@ -533,11 +635,14 @@ const SYSTEM_ACTOR: Actor = { id: 0, username: 'system', displayName: 'system', 
 const tApp = () => t;
 
 let t: TestApp;
+let dataDir: string | undefined;
 let f: Fixture;
 const callers: Caller[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp('demo');
+  // Uploaded photos go to a throwaway data directory, not ./data.
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-scope-'));
+  t = await createTestApp('demo', { GRIDWORK_DATA_DIR: dataDir });
   const { regions, users } = t.services;
   const first = async (code: string) => (await regions.childrenUnchecked(code))[0]!.code;
   // Demo accounts sit in 海勃湾区's first street → community → grid; 海南区 is "elsewhere".
@@ -581,6 +686,7 @@ beforeAll(async () => {
     return { personId: p.id, householdId: moved.household!.id, houseId: house.id };
   };
   const [pin, pout, pother] = [await freshPerson(g1), await freshPerson(g2), await freshPerson(g3)];
+  const freshTicket = async (grid: string) => (await t.services.tickets.create(system, { categoryCode: '0301', description: '范围测试', regionCode: grid }, SYSTEM_CONTEXT)).id;
   const triple = <T>(k: (x: typeof pin) => T): Triple<T> => ({ in: k(pin), out: k(pout), otherCity: k(pother) });
   const registry = async (grid: string, n: number, personId: number) => {
     const { orgs, party } = t.services;
@@ -606,6 +712,10 @@ beforeAll(async () => {
     member: registryTriple('member'),
     freshPerson,
     ...(await importFixtures({ in: g1, out: g2, otherCity: g3 }, triple((x) => x.personId))),
+    ticket: { in: await freshTicket(g1), out: await freshTicket(g2), otherCity: await freshTicket(g3) },
+    freshTicket,
+    freshRule: async (community: string) =>
+      (await t.services.ticketCatalogue.putRule(system, { categoryCode: '0304', regionCode: community, tier: 'street' }, SYSTEM_CONTEXT)).id,
   };
   const accounts: [string, Role, string | null][] = [
     ['admin', 'city_admin', '1503'],
@@ -617,13 +727,14 @@ beforeAll(async () => {
     ['resident01', 'resident', null],
   ];
   for (const [username, role, scopePath] of accounts) {
-    const pw = username.endsWith('01') && !['district01', 'handler01', 'resident01'].includes(username) ? 'gridwork-demo' : 'Passw0rd-fixture';
+    const pw = username.endsWith('01') && !['district01', 'handler01'].includes(username) ? 'gridwork-demo' : 'Passw0rd-fixture';
     callers.push({ username, role, scopePath, cookie: await t.login(username === 'admin' ? 'admin' : username, username === 'admin' ? 'gridwork-demo' : pw) });
   }
 }, 120_000);
 
 afterAll(async () => {
   await t?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('scope: every endpoint is covered', () => {
@@ -644,7 +755,7 @@ describe('scope: no read or write crosses a scope', () => {
       for (const caller of callers) {
         for (const target of ['in', 'out'] as const) {
           // Log-out ends the session the other rows use; test it with a fresh one.
-          const cookie = c.url === '/api/auth/logout' ? await t.login(caller.username, caller.username === 'admin' || ['street01', 'community01', 'grid01'].includes(caller.username) ? 'gridwork-demo' : 'Passw0rd-fixture') : caller.cookie;
+          const cookie = c.url === '/api/auth/logout' ? await t.login(caller.username, caller.username === 'admin' || ['street01', 'community01', 'grid01', 'resident01'].includes(caller.username) ? 'gridwork-demo' : 'Passw0rd-fixture') : caller.cookie;
           const req = c.request ? await c.request(target, f, caller, ++n) : { url: c.url };
           const res = await t.app.inject({ method: c.method, url: req.url, payload: req.body as never, headers: { ...req.headers, cookie } });
           const label = `${caller.username} (${caller.role}) ${target} → ${res.statusCode} ${res.body.slice(0, 160)}`;
@@ -673,7 +784,7 @@ describe('scope: no read or write crosses a scope', () => {
             continue;
           }
           if (c.check) {
-            c.check(res, caller, f);
+            c.check(res, caller, f, target);
             continue;
           }
           const insideExists = target === 'out' || pathOf(pick(f.grid, 'in', caller)).startsWith(caller.scopePath!);

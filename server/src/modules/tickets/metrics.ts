@@ -1,0 +1,183 @@
+import { inArray, sql } from 'drizzle-orm';
+import { rows, type Db } from '../../platform/db/client.js';
+import { authorize, scopeOf, type Actor } from '../../platform/scope/index.js';
+import { invalidField } from '../../platform/errors/index.js';
+import { chinaDate } from '../../platform/calendar/index.js';
+import { canonicalFromPath, childLevel, parseRegionCode, type Level } from '../regions/codes.js';
+import type { RegionService } from '../regions/service.js';
+import { STAT_COUNTERS, ticketUnits, type StatCounter } from './schema.js';
+import { COUNTER_COLUMNS, STAT_LEVELS } from './statsLedger.js';
+import type { TicketCatalogue } from './catalogue.js';
+import type { MetricsDto, MetricsQuery } from './contracts.js';
+
+type Counts = Record<StatCounter, number>;
+const zero = (): Counts => Object.fromEntries(STAT_COUNTERS.map((k) => [k, 0])) as Counts;
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : null);
+
+/**
+ * The six rates units are ranked by. Response: accepted matters a unit responded to; on time:
+ * closed within the limit; resolution: closed and not rated unsatisfied; satisfaction: satisfied
+ * or basically satisfied among the rated; and the shares closed inside the grid / the community.
+ */
+export function rates(c: Counts) {
+  return {
+    responseRate: ratio(c.responded, c.accepted),
+    onTimeRate: ratio(c.closedOnTime, c.closed),
+    resolutionRate: ratio(c.resolved, c.closed),
+    satisfactionRate: ratio(c.satisfied + c.basic, c.rated),
+    closedInGridRate: ratio(c.closedInGrid, c.closed),
+    closedInCommunityRate: ratio(c.closedInCommunity, c.closed),
+  };
+}
+
+/** Composite score for the ranking: the mean of the four unit rates that have data. */
+function score(r: ReturnType<typeof rates>): number {
+  const xs = [r.responseRate, r.onTimeRate, r.resolutionRate, r.satisfactionRate].filter((x): x is number => x != null);
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : -1;
+}
+
+const LEVEL_LEN: Record<string, number> = Object.fromEntries(STAT_LEVELS.map(([l, n]) => [l, n]));
+
+export function monthRange(q: Pick<MetricsQuery, 'from' | 'to'>, now: Date): { from: string; to: string } {
+  const current = chinaDate(now).slice(0, 7);
+  const to = q.to ?? current;
+  let from = q.from;
+  if (!from) {
+    const [y, m] = to.split('-').map(Number) as [number, number];
+    const d = new Date(Date.UTC(y, m - 1 - 11, 1));
+    from = d.toISOString().slice(0, 7);
+  }
+  if (from > to) throw invalidField('from', 'order', { zh: '起始月份不能晚于截止月份', en: 'from must not be after to' });
+  return { from, to };
+}
+
+/**
+ * Metrics from the pre-aggregated counters (ticket_stats) plus the deltas not folded yet, read
+ * in one statement so a concurrent fold is seen either wholly before or wholly after.
+ */
+export class TicketMetrics {
+  constructor(
+    private readonly db: Db,
+    private readonly regions: RegionService,
+    private readonly catalogue: TicketCatalogue,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async report(actor: Actor | undefined, q: MetricsQuery): Promise<MetricsDto> {
+    const scope = scopeOf(actor, 'ticket.metrics');
+    const region = parseRegionCode(q.region ?? canonicalFromPath(scope));
+    if (!region || region.level === 'microgrid') throw invalidField('region', 'format', { zh: '区划代码格式不正确', en: 'malformed region code' });
+    authorize(actor, 'ticket.metrics', { path: region.path });
+    const { from, to } = monthRange(q, this.now());
+    const by = q.by ?? 'region';
+    const level = region.level;
+    const child = childLevel(level);
+    const fetched = await this.aggregate(region.path, level, by, child, `${from}-01`, `${to}-01`);
+
+    const months = new Map<string, Counts>();
+    const groups = new Map<string, Counts>();
+    for (const r of fetched) {
+      const target = r.kind === 'm' ? months : groups;
+      const c = target.get(r.key) ?? zero();
+      for (const k of STAT_COUNTERS) c[k] += Number(r[k]);
+      target.set(r.key, c);
+    }
+    const totals = zero();
+    for (const c of months.values()) for (const k of STAT_COUNTERS) totals[k] += c[k];
+
+    const names = await this.names(by, [...groups.keys()]);
+    const rowsOut = [...groups.entries()]
+      .filter(([, c]) => STAT_COUNTERS.some((k) => c[k] !== 0))
+      .map(([key, counts]) => ({ key, name: names.get(key) ?? key, counts, rates: rates(counts), rank: 0 }));
+    rowsOut.sort((a, b) => score(b.rates) - score(a.rates) || b.counts.received - a.counts.received || a.key.localeCompare(b.key));
+    rowsOut.forEach((r, i) => (r.rank = i + 1));
+    const regionName = (await this.regions.lookup(region.code))?.name ?? region.code;
+    return {
+      region: { code: region.code, name: regionName },
+      from,
+      to,
+      by,
+      totals: { counts: totals, rates: rates(totals) },
+      months: [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([m, counts]) => ({ month: m.slice(0, 7), counts, rates: rates(counts) })),
+      rows: rowsOut,
+    };
+  }
+
+  private async aggregate(path: string, level: Level, by: 'region' | 'unit' | 'category', child: Level | null, from: string, to: string) {
+    const cols = COUNTER_COLUMNS.map((c, i) => `sum("${c}")::int AS "${STAT_COUNTERS[i]}"`).join(', ');
+    const plain = COUNTER_COLUMNS.map((c) => `"${c}"`).join(', ');
+    const levels = sql.raw(`(VALUES ${STAT_LEVELS.map(([l, n]) => `('${l}', ${n})`).join(', ')}) AS lv(level, len)`);
+    const childLen = child && child !== 'microgrid' ? LEVEL_LEN[child] : null;
+    // Rows of the region itself (totals, by unit, by category) and of its children (by region).
+    const wanted =
+      by === 'region' && childLen
+        ? sql`((level = ${level} AND region_path = ${path}) OR (level = ${child} AND region_path LIKE ${`${path}%`}))`
+        : sql`(level = ${level} AND region_path = ${path})`;
+    const groupKey = by === 'region' ? sql.raw('region_path') : by === 'unit' ? sql.raw('unit_key') : sql.raw('category_top');
+    const groupFilter = by === 'region' ? (childLen ? sql`level = ${child}` : sql`false`) : sql`level = ${level}`;
+    return rows<{ kind: 'm' | 'g'; key: string } & Record<StatCounter, number>>(
+      this.db,
+      sql`
+      WITH base AS (
+        SELECT month, level, region_path, category_top, unit_key, ${sql.raw(plain)} FROM ticket_stats
+        WHERE month BETWEEN ${from} AND ${to} AND ${wanted}
+        UNION ALL
+        SELECT d.month, lv.level, left(d.region_path, lv.len) AS region_path, d.category_top, d.unit_key, ${sql.raw(COUNTER_COLUMNS.map((c) => `d."${c}"`).join(', '))}
+        FROM ticket_stat_deltas d CROSS JOIN ${levels}
+        WHERE d.region_path LIKE ${`${path}%`} AND d.month BETWEEN ${from} AND ${to}
+      ), scoped AS (SELECT * FROM base WHERE ${wanted})
+      SELECT 'm' AS kind, month::text AS key, ${sql.raw(cols)} FROM scoped WHERE level = ${level} GROUP BY month
+      UNION ALL
+      SELECT 'g' AS kind, ${groupKey} AS key, ${sql.raw(cols)} FROM scoped WHERE ${groupFilter} GROUP BY ${groupKey}`,
+    );
+  }
+
+  private async names(by: 'region' | 'unit' | 'category', keys: string[]): Promise<Map<string, string>> {
+    if (!keys.length) return new Map();
+    if (by === 'category') return this.catalogue.categoryNames();
+    if (by === 'region') {
+      const got = await this.regions.namesOf(keys.map(canonicalFromPath));
+      return new Map(got.map((r) => [parseRegionCode(r.code)!.path, r.name]));
+    }
+    const got = await this.db.select().from(ticketUnits).where(inArray(ticketUnits.unitKey, keys));
+    const m = new Map(got.map((u) => [u.unitKey, u.name]));
+    m.set('none', '未派单');
+    return m;
+  }
+}
+
+/**
+ * The naive way, for tests and the benchmark baseline: GROUP BY over the raw tickets with the
+ * rules written again in SQL. Must agree with the counters exactly.
+ */
+export async function naiveCounts(db: Db, path: string, from: string, to: string, by: 'region' | 'unit' | 'category', childLen: number | null) {
+  const key =
+    by === 'region'
+      ? sql.raw(`left(region_path, ${childLen ?? 15})`)
+      : by === 'unit'
+        ? sql.raw(`CASE WHEN tier IS NULL OR assignee_path IS NULL THEN 'none' WHEN tier = 'department' THEN 'dept:' || assignee_dept || '@' || assignee_path ELSE tier || ':' || assignee_path END`)
+        : sql.raw('left(category_code, 2)');
+  return rows<{ key: string } & Record<StatCounter, number>>(
+    db,
+    sql`
+    SELECT ${key} AS key,
+      count(*)::int AS "received",
+      count(*) FILTER (WHERE accepted_at IS NOT NULL AND status <> 'refused')::int AS "accepted",
+      count(*) FILTER (WHERE responded_at IS NOT NULL)::int AS "responded",
+      count(*) FILTER (WHERE responded_at IS NOT NULL AND NOT respond_overdue AND (respond_due_at IS NULL OR responded_at <= respond_due_at))::int AS "respondedOnTime",
+      count(*) FILTER (WHERE status = 'closed')::int AS "closed",
+      count(*) FILTER (WHERE status = 'closed' AND NOT resolve_overdue)::int AS "closedOnTime",
+      count(*) FILTER (WHERE status = 'closed' AND rating IS DISTINCT FROM 'unsatisfied')::int AS "resolved",
+      count(*) FILTER (WHERE status = 'closed' AND tier = 'grid')::int AS "closedInGrid",
+      count(*) FILTER (WHERE status = 'closed' AND tier IN ('grid', 'community'))::int AS "closedInCommunity",
+      count(rating)::int AS "rated",
+      count(*) FILTER (WHERE rating = 'satisfied')::int AS "satisfied",
+      count(*) FILTER (WHERE rating = 'basic')::int AS "basic",
+      count(*) FILTER (WHERE rating = 'unsatisfied')::int AS "unsatisfied",
+      count(*) FILTER (WHERE respond_overdue OR resolve_overdue)::int AS "overdue"
+    FROM tickets
+    WHERE status <> 'merged' AND region_path LIKE ${`${path}%`}
+      AND to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') BETWEEN ${from} AND ${to}
+    GROUP BY 1`,
+  );
+}

@@ -1,0 +1,28 @@
+import { pgTable, varchar, integer, timestamp, index } from 'drizzle-orm/pg-core';
+
+/**
+ * Uploaded files (photos today). The bytes live in blob storage under `key`; this row says
+ * what they are and who sent them. Rows are never updated.
+ */
+export const uploads = pgTable(
+  'uploads',
+  {
+    /** 128 random bits as 32 hex digits: the id is the capability to read the file (see service.ts). */
+    id: varchar('id', { length: 32 }).primaryKey(),
+    /** Blob storage key, e.g. `<id>.jpg`. */
+    key: varchar('key', { length: 200 }).notNull().unique(),
+    /** What the file is for, e.g. `ticket`; the owning module decides who may read it. */
+    purpose: varchar('purpose', { length: 32 }).notNull(),
+    /** Sniffed from the bytes: image/jpeg, image/png or image/webp. */
+    mime: varchar('mime', { length: 64 }).notNull(),
+    /** Bytes stored (after metadata was removed). */
+    size: integer('size').notNull(),
+    /** SHA-256 of the stored bytes, hex. */
+    sha256: varchar('sha256', { length: 64 }).notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    uploaderUserId: integer('uploader_user_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('uploads_uploader_idx').on(t.uploaderUserId, t.createdAt)],
+);
