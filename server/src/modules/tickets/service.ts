@@ -40,6 +40,14 @@ export interface BuildingLocator {
   buildingPlace(id: number): Promise<{ regionCode: string; lng: number; lat: number; address: string | null } | null>;
 }
 
+/**
+ * Told about every change of a ticket, inside the transaction that makes it, so an outbox row
+ * (webhooks, the 12345 exchange) lands or vanishes with the change itself.
+ */
+export interface TicketEventSink {
+  ticketChanged(tx: DbOrTx, change: { ticket: TicketRow; before: TicketRow | null; actions: string[]; note: string | null; at: Date }): Promise<void>;
+}
+
 export interface DuplicateSettings {
   radiusM: number;
   windowHours: number;
@@ -86,8 +94,17 @@ export class TicketService {
     private readonly regions: RegionService,
     private readonly catalogue: TicketCatalogue,
     private readonly pii: PiiCipher,
-    private readonly deps: { photos?: PhotoStore; buildings?: BuildingLocator; now?: () => Date; duplicates?: DuplicateSettings } = {},
+    private readonly deps: { photos?: PhotoStore; buildings?: BuildingLocator; now?: () => Date; duplicates?: DuplicateSettings; sinks?: TicketEventSink[] } = {},
   ) {}
+
+  /** Register a listener for ticket changes (integrations wire theirs at start-up). */
+  addSink(sink: TicketEventSink): void {
+    (this.deps.sinks ??= []).push(sink);
+  }
+
+  private async notifySinks(tx: DbOrTx, change: Parameters<TicketEventSink['ticketChanged']>[1]): Promise<void> {
+    for (const s of this.deps.sinks ?? []) await s.ticketChanged(tx, change);
+  }
 
   private now(): Date {
     return (this.deps.now ?? now0)();
@@ -249,6 +266,7 @@ export class TicketService {
       await ticketRepo.insertNotices(tx, notices.map((n) => ({ ...n, ticketId: t.id })));
       await recordDeltas(tx, deltas(before, t));
       await recordAudit(tx, ctx, { action: 'ticket.report', entityType: 'ticket', entityId: t.id, scopePath: t.regionPath, after: { no: t.no, channel, categoryCode: t.categoryCode, status: t.status } });
+      await this.notifySinks(tx, { ticket: t, before: null, actions: events.map((e) => e.action), note: null, at });
       return t;
     });
     return { ...this.dto(actor ?? null, ticket, names, await this.catalogue.categoryNames()), duplicates: duplicates.filter((d) => d.id !== ticket.id) };
@@ -656,6 +674,7 @@ export class TicketService {
       await ticketRepo.insertEvents(tx, [{ ticketId: pre.into.id, at, actorUserId: by.actor?.id ?? null, actorName: by.name, action: 'merged_in', fromStatus: null, toStatus: null, note: `并入 ${saved.no}`, data: { fromId: saved.id } }]);
     }
     await recordDeltas(tx, deltas(start, saved));
+    await this.notifySinks(tx, { ticket: saved, before: start, actions: events.map((e) => e.action), note: input.note ?? null, at });
     await recordAudit(tx, ctx, {
       action: `ticket.${steps.join('+')}`,
       entityType: 'ticket',
