@@ -67,6 +67,7 @@ export function createServices(database: Database, config: Pick<Config, 'session
   const tickets = new TicketService(db, regions, ticketCatalogue, pii, {
     now: opts.now,
     photos: uploads,
+    registry: { checkPerson: (a, id) => people.get(a, id), checkHousehold: (a, id) => people.getHousehold(a, id) },
     buildings: {
       buildingPlace: async (id) => {
         const b = await regions.buildingInfo(id);

@@ -48,6 +48,12 @@ export interface TicketEventSink {
   ticketChanged(tx: DbOrTx, change: { ticket: TicketRow; before: TicketRow | null; actions: string[]; note: string | null; at: Date }): Promise<void>;
 }
 
+/** The population registry, to check a linked person or household (the people module owns them). */
+export interface RegistryLinks {
+  checkPerson(actor: Actor, id: number): Promise<unknown>;
+  checkHousehold(actor: Actor, id: number): Promise<unknown>;
+}
+
 export interface DuplicateSettings {
   radiusM: number;
   windowHours: number;
@@ -94,7 +100,7 @@ export class TicketService {
     private readonly regions: RegionService,
     private readonly catalogue: TicketCatalogue,
     private readonly pii: PiiCipher,
-    private readonly deps: { photos?: PhotoStore; buildings?: BuildingLocator; now?: () => Date; duplicates?: DuplicateSettings; sinks?: TicketEventSink[] } = {},
+    private readonly deps: { photos?: PhotoStore; buildings?: BuildingLocator; now?: () => Date; duplicates?: DuplicateSettings; sinks?: TicketEventSink[]; registry?: RegistryLinks } = {},
   ) {}
 
   /** Register a listener for ticket changes (integrations wire theirs at start-up). */
@@ -197,6 +203,7 @@ export class TicketService {
     const category = await this.catalogue.requireCategory(body.categoryCode);
     const place = await this.placeOf(body);
     if (body.photos?.length) await this.deps.photos?.assertExists(body.photos, actor?.role === 'resident' ? actor.id : undefined);
+    await this.checkLinks(actor, body);
 
     const role = actor?.role;
     const channel: Channel = via?.channel ?? (role === 'resident' ? 'resident' : role === 'grid_worker' ? 'patrol' : (body.channel ?? 'visit'));
@@ -270,6 +277,23 @@ export class TicketService {
       return t;
     });
     return { ...this.dto(actor ?? null, ticket, names, await this.catalogue.categoryNames()), duplicates: duplicates.filter((d) => d.id !== ticket.id) };
+  }
+
+  /** A linked person or household must exist and be visible to the reporter; residents link none. */
+  private async checkLinks(actor: Actor | undefined, body: Pick<CreateTicketBody, 'personId' | 'householdId'>): Promise<void> {
+    const links = [
+      ['personId', body.personId, (a: Actor, id: number) => this.deps.registry?.checkPerson(a, id)],
+      ['householdId', body.householdId, (a: Actor, id: number) => this.deps.registry?.checkHousehold(a, id)],
+    ] as const;
+    for (const [field, id, check] of links) {
+      if (id == null) continue;
+      if (!actor || actor.role === 'resident') throw invalidField(field, 'not_allowed', { zh: '居民上报不能关联登记人员', en: 'residents cannot link registry records' });
+      try {
+        await check(actor, id);
+      } catch {
+        throw invalidField(field, 'unknown', { zh: '登记信息不存在或不在您的管辖范围内', en: 'no such record in your area' });
+      }
+    }
   }
 
   /** Where the matter is: a point (→ grid), a building, or a grid picked by hand. */

@@ -167,6 +167,10 @@ describe('the workflow table', () => {
       expect(r.status, JSON.stringify(r.json)).toBe(400);
       expect(r.json.errors?.[0]?.field ?? '', JSON.stringify(r.json)).toContain(field);
     }
+    const unknownPerson = await call(community, 'POST', '/api/tickets', { categoryCode: '0301', description: 'x', regionCode: g1, personId: 99_999_999 });
+    expect([unknownPerson.status, unknownPerson.json.errors?.[0]?.field]).toEqual([400, 'personId']);
+    const residentLink = await call(resident, 'POST', '/api/tickets', { categoryCode: '0301', description: 'x', regionCode: g1, householdId: 1 });
+    expect([residentLink.status, residentLink.json.errors?.[0]?.field]).toEqual([400, 'householdId']);
     const tk = await report();
     const r = await act(admin, tk.id, 'refuse', {});
     expect([r.status, r.json.errors?.[0]?.field]).toEqual([400, 'note']);
