@@ -10,7 +10,7 @@ const apiTarget = process.env.GRIDWORK_API_URL || 'http://localhost:3000';
 /**
  * Multi-page build:
  *   /      → index.html     (desktop console, src/console)
- *   /m/    → m/index.html   (mobile H5 app, src/mobile — to be added; add it to `input` below)
+ *   /m/    → m/index.html   (mobile H5 app, src/mobile, antd-mobile)
  * Shared code (API client, i18n, geo helpers) lives in src/shared.
  */
 export default defineConfig({
@@ -39,14 +39,16 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         console: here('index.html'),
-        // mobile: here('m/index.html'),
+        mobile: here('m/index.html'),
       },
       output: {
         codeSplitting: {
           groups: [
-            // Long-lived vendor chunks shared by every page (and later by the mobile app).
-            { name: 'vendor-react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/ },
-            { name: 'vendor-antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+)[\\/]/, minShareCount: 2 },
+            // Long-lived vendor chunks shared by every page. Helpers antd-mobile shares with antd get
+            // their own chunk, so the phone app does not download the desktop console's antd.
+            { name: 'vendor-react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/, priority: 3 },
+            { name: 'vendor-helpers', test: /node_modules[\\/](@babel[\\/]runtime|clsx|classnames|rc-util|@rc-component[\\/]util)[\\/]/, minShareCount: 2, priority: 2 },
+            { name: 'vendor-antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+)[\\/]/, minShareCount: 2, priority: 1 },
           ],
         },
       },

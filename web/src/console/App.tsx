@@ -37,6 +37,13 @@ const OrgsPage = lazy(() => import('./orgs/OrgsPage'));
 const OrgDetailPage = lazy(() => import('./orgs/OrgDetailPage'));
 const PartyPage = lazy(() => import('./party/PartyPage'));
 const CoveragePage = lazy(() => import('./coverage/CoveragePage'));
+// 接诉即办 (the metrics page alone loads ECharts; the list, new and detail pages Leaflet)
+const TicketListPage = lazy(() => import('./tickets/TicketListPage'));
+const TicketNewPage = lazy(() => import('./tickets/TicketNewPage'));
+const TicketDetailPage = lazy(() => import('./tickets/TicketDetailPage'));
+const TicketMetricsPage = lazy(() => import('./tickets/MetricsPage'));
+const TicketCataloguePage = lazy(() => import('./tickets/CataloguePage'));
+const TicketCalendarPage = lazy(() => import('./tickets/CalendarPage'));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { user, status, signedOut } = useAuth();
@@ -240,6 +247,54 @@ export function App() {
                       element={
                         <RequirePerm perm="catalogue.write">
                           <CataloguePage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="tickets"
+                      element={
+                        <RequirePerm perm="ticket.read">
+                          <TicketListPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="tickets/new"
+                      element={
+                        <RequirePerm perm="ticket.report">
+                          <TicketNewPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="tickets/metrics"
+                      element={
+                        <RequirePerm perm="ticket.metrics">
+                          <TicketMetricsPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="tickets/catalogue"
+                      element={
+                        <RequirePerm perm="ticket.read">
+                          <TicketCataloguePage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="tickets/calendar"
+                      element={
+                        <RequirePerm perm="ticket.read">
+                          <TicketCalendarPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="tickets/:id"
+                      element={
+                        <RequirePerm perm="ticket.read">
+                          <TicketDetailPage />
                         </RequirePerm>
                       }
                     />

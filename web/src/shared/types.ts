@@ -46,7 +46,14 @@ export type Permission =
   | 'coverage.read'
   | 'import.run'
   | 'conflict.resolve'
-  | 'catalogue.write';
+  | 'catalogue.write'
+  // tickets (接诉即办, issue 4)
+  | 'ticket.read'
+  | 'ticket.report'
+  | 'ticket.work'
+  | 'ticket.metrics'
+  | 'dispatch.write'
+  | 'calendar.write';
 
 export interface RegionRef {
   code: string;

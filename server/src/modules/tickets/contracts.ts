@@ -201,7 +201,7 @@ export const NoticeSchema = Type.Object({
   read: Type.Boolean(),
 });
 export const InboxSchema = Type.Object({
-  counts: Type.Object({ newTasks: Type.Integer(), inProgress: Type.Integer(), dueSoon: Type.Integer(), overdue: Type.Integer(), toVerify: Type.Integer(), toAccept: Type.Integer(), unread: Type.Integer() }),
+  counts: Type.Object({ newTasks: Type.Integer(), inProgress: Type.Integer(), dueSoon: Type.Integer(), overdue: Type.Integer(), toVerify: Type.Integer(), toAccept: Type.Integer(), toDispatch: Type.Integer(), unread: Type.Integer() }),
   notices: Type.Array(NoticeSchema),
 });
 export const ReadNoticesBody = Type.Object({ ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });

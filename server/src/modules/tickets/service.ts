@@ -103,6 +103,11 @@ export class TicketService {
     private readonly deps: { photos?: PhotoStore; buildings?: BuildingLocator; now?: () => Date; duplicates?: DuplicateSettings; sinks?: TicketEventSink[]; registry?: RegistryLinks } = {},
   ) {}
 
+  /** A ticket by its number in an exchange (12345, Open311). No scope check: callers authorise. */
+  async byExternal(channel: Channel, externalId: string): Promise<TicketRow | undefined> {
+    return ticketRepo.byExternal(this.db, channel, externalId);
+  }
+
   /** Register a listener for ticket changes (integrations wire theirs at start-up). */
   addSink(sink: TicketEventSink): void {
     (this.deps.sinks ??= []).push(sink);
@@ -196,7 +201,7 @@ export class TicketService {
     actor: Actor | undefined,
     body: CreateTicketBody,
     ctx: AuditContext,
-    via?: { channel: Channel; externalId?: string; reporterName?: string; reporterPhone?: string; extra?: Record<string, unknown> },
+    via?: { channel: Channel; externalId?: string; reporterName?: string; reporterPhone?: string; extra?: Record<string, unknown>; resolveDueAt?: Date },
   ): Promise<TicketDto & { duplicates: DuplicateDto[] }> {
     if (!via) authorize(actor, 'ticket.report');
     const at = this.now();
@@ -238,14 +243,18 @@ export class TicketService {
         buildingId: body.buildingId ?? null,
         regionCode: place.regionCode,
         regionPath: place.regionPath,
-        reporterUserId: actor?.id ?? null,
-        reporterName: via?.reporterName ?? (role === 'resident' || role === undefined ? (actor?.displayName ?? null) : (body.reporterName ?? actor?.displayName ?? null)),
+        // Staff entering a call or a visit record someone else's matter: they are in the
+        // timeline as the recorder, not the reporter (no "please rate" for them).
+        reporterUserId: role === 'resident' || role === 'grid_worker' ? actor!.id : null,
+        reporterName: via?.reporterName ?? (role === 'resident' || role === 'grid_worker' ? actor!.displayName : (body.reporterName ?? null)),
         reporterPhoneEnc: phoneNorm ? this.pii.encrypt(phoneNorm) : null,
         reporterPhoneMasked: phoneNorm ? maskPhone(phoneNorm) : null,
         anonymous: body.anonymous ?? false,
         personId: body.personId ?? null,
         householdId: body.householdId ?? null,
         externalId: via?.externalId ?? null,
+        // An exchange's own deadline (the 12345 hotline's 办理时限) replaces the catalogue's.
+        ...(via?.resolveDueAt ? { resolveDueAt: via.resolveDueAt } : {}),
         photos: body.photos ?? [],
         createdAt: at,
         updatedAt: at,
@@ -519,7 +528,7 @@ export class TicketService {
     authorize(actor, 'ticket.read');
     const recipients = this.recipients(actor);
     const notices = await ticketRepo.notices(this.db, recipients, 50);
-    const base = { toAccept: 0, newTasks: 0, inProgress: 0, toVerify: 0, dueSoon: 0, overdue: 0 };
+    const base = { toAccept: 0, toDispatch: 0, newTasks: 0, inProgress: 0, toVerify: 0, dueSoon: 0, overdue: 0 };
     if (actor.role !== 'resident' && actor.scopePath) {
       const mine = this.assignedTo(actor)!;
       const inArea = like(tickets.regionPath, `${this.area(actor)}%`);
@@ -528,6 +537,7 @@ export class TicketService {
       const [r] = await this.db
         .select({
           toAccept: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'reported' AND ${inArea})::int`,
+          toDispatch: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'accepted' AND ${inArea})::int`,
           toVerify: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'handled' AND ${inArea})::int`,
           newTasks: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'dispatched' AND ${mine})::int`,
           inProgress: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'in_progress' AND ${mine})::int`,
@@ -537,7 +547,7 @@ export class TicketService {
         .from(tickets)
         .where(or(inArea, mine));
       Object.assign(base, r);
-      if (actor.role === 'dept_handler') Object.assign(base, { toAccept: 0, toVerify: 0 });
+      if (actor.role === 'dept_handler') Object.assign(base, { toAccept: 0, toDispatch: 0, toVerify: 0 });
     }
     return {
       counts: { ...base, unread: await ticketRepo.unread(this.db, recipients) },

@@ -5,6 +5,12 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BankOutlined,
+  BarChartOutlined,
+  CalendarOutlined,
+  CheckSquareOutlined,
+  ClusterOutlined,
+  CustomerServiceOutlined,
+  UnorderedListOutlined,
   CloudUploadOutlined,
   ContactsOutlined,
   IdcardOutlined,
@@ -46,7 +52,7 @@ interface NavItem {
   id?: string;
 }
 
-type NavGroupKey = 'basic' | 'dataGov' | 'party';
+type NavGroupKey = 'tickets' | 'basic' | 'dataGov' | 'party';
 
 export function ConsoleLayout() {
   const t = useT();
@@ -63,6 +69,12 @@ export function ConsoleLayout() {
         { path: '/', label: t('menu.home'), icon: <HomeOutlined /> },
         { path: '/regions', label: t('menu.regions'), icon: <ApartmentOutlined />, perm: 'region.read' as const },
         { path: '/map', label: t('menu.map'), icon: <EnvironmentOutlined />, perm: 'region.read' as const },
+        // 接诉即办
+        { path: '/tickets', label: t('menu.tickets'), icon: <UnorderedListOutlined />, perm: 'ticket.read' as const, group: 'tickets' as const },
+        { path: '/tickets?view=tasks', id: 'ticket-tasks', label: t('menu.ticketTasks'), icon: <CheckSquareOutlined />, perm: 'ticket.work' as const, group: 'tickets' as const },
+        { path: '/tickets/metrics', id: 'ticket-metrics', label: t('menu.ticketMetrics'), icon: <BarChartOutlined />, perm: 'ticket.metrics' as const, group: 'tickets' as const },
+        { path: '/tickets/catalogue', id: 'ticket-catalogue', label: t('menu.ticketCatalogue'), icon: <ClusterOutlined />, perm: 'ticket.read' as const, group: 'tickets' as const },
+        { path: '/tickets/calendar', id: 'ticket-calendar', label: t('menu.ticketCalendar'), icon: <CalendarOutlined />, perm: 'ticket.read' as const, group: 'tickets' as const },
         // 基础信息
         { path: '/people', label: t('menu.people'), icon: <ContactsOutlined />, perm: 'person.read' as const, group: 'basic' as const },
         { path: '/households', label: t('menu.households'), icon: <ProfileOutlined />, perm: 'person.read' as const, group: 'basic' as const },
@@ -81,12 +93,25 @@ export function ConsoleLayout() {
     [t, can],
   );
 
-  const selected =
-    nav
-      .filter((i) => (i.path === '/' ? location.pathname === '/' : location.pathname.startsWith(i.match ?? i.path)))
-      .map((i) => i.path)[0] ?? '';
+  // The most specific item wins (/tickets/metrics over /tickets); an item with a query
+  // (/tickets?view=tasks) needs those parameters too.
+  const matchScore = (i: NavItem): number => {
+    const [path = '', query] = i.path.split('?');
+    if (path === '/') return location.pathname === '/' ? 1 : -1;
+    const prefix = i.match ?? path;
+    if (!location.pathname.startsWith(prefix)) return -1;
+    if (!query) return prefix.length;
+    const here = new URLSearchParams(location.search);
+    for (const [k, v] of new URLSearchParams(query)) if (here.get(k) !== v) return -1;
+    return prefix.length + 1000;
+  };
+  const selected = nav.reduce<{ path: string; score: number }>((best, i) => {
+    const score = matchScore(i);
+    return score > best.score ? { path: i.path, score } : best;
+  }, { path: '', score: -1 }).path;
 
   const groupLabels: Record<NavGroupKey, { label: string; icon: React.ReactNode }> = {
+    tickets: { label: t('menu.group.tickets'), icon: <CustomerServiceOutlined /> },
     basic: { label: t('menu.group.basic'), icon: <IdcardOutlined /> },
     dataGov: { label: t('menu.group.dataGov'), icon: <DatabaseOutlined /> },
     party: { label: t('menu.group.party'), icon: <FlagOutlined /> },

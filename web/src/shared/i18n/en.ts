@@ -1,6 +1,8 @@
 import type { MessageKey } from './zh-CN';
 import { govEn } from './governance.en';
 import { regEn } from './registry.en';
+import { ticketsEn } from './tickets.en';
+import { mobEn } from './mobile.en';
 
 /** English dictionary. Keys missing here fall back to Chinese. */
 export const en: Partial<Record<MessageKey, string>> = {
@@ -208,4 +210,10 @@ export const en: Partial<Record<MessageKey, string>> = {
 
   // people, households, houses, building view, catalogue: see registry.en.ts
   ...regEn,
+
+  // tickets (接诉即办): see tickets.en.ts
+  ...ticketsEn,
+
+  // mobile H5 app (/m/): see mobile.en.ts
+  ...mobEn,
 };

@@ -14,7 +14,7 @@ export const regEn: Partial<Record<keyof typeof regZhCN, string>> = {
   'perm.person.export': 'Export people',
   'perm.house.read': 'View houses',
   'perm.house.write': 'Maintain houses',
-  'perm.catalogue.write': 'Configure tags and card colours',
+  'perm.catalogue.write': 'Configure catalogues (tags, card colours, problem categories)',
 
   'reg.back': 'Back',
 

@@ -15,7 +15,7 @@ export const regZhCN = {
   'perm.person.export': '导出人口',
   'perm.house.read': '查看房屋',
   'perm.house.write': '维护房屋',
-  'perm.catalogue.write': '配置标签与户卡',
+  'perm.catalogue.write': '配置目录（标签、户卡、问题分类）',
 
   'reg.back': '返回',
 

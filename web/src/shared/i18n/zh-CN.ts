@@ -1,5 +1,7 @@
 import { govZhCN } from './governance.zh-CN';
 import { regZhCN } from './registry.zh-CN';
+import { ticketsZhCN } from './tickets.zh-CN';
+import { mobZhCN } from './mobile.zh-CN';
 
 /** Chinese (default) dictionary. The source of truth for message keys: every key must exist here. */
 export const zhCN = {
@@ -208,6 +210,12 @@ export const zhCN = {
 
   // 人口、户、房屋、楼栋视图、标签与户卡配置: see registry.zh-CN.ts
   ...regZhCN,
+
+  // 接诉即办：工单、我的待办、统计考核、派单目录与时限、工作日历: see tickets.zh-CN.ts
+  ...ticketsZhCN,
+
+  // 移动端 H5（/m/）：居民我要反映、网格员我的任务: see mobile.zh-CN.ts
+  ...mobZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
