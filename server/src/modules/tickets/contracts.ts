@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 import { STATUSES, TICKET_ACTIONS, TIERS } from './workflow.js';
+import { STAT_COUNTERS, type StatCounter } from './schema.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Time = Type.String({ format: 'date-time' });
@@ -280,7 +281,8 @@ export const MetricsQuery = Type.Object(
   { additionalProperties: false },
 );
 export type MetricsQuery = Static<typeof MetricsQuery>;
-const Counts = Type.Record(Type.String(), Type.Integer());
+/** The counters (server/src/modules/tickets/schema.ts STAT_COUNTERS), each a number of tickets. */
+const Counts = Type.Object(Object.fromEntries(STAT_COUNTERS.map((k) => [k, Type.Integer()])) as Record<StatCounter, ReturnType<typeof Type.Integer>>);
 const Rates = Type.Object({
   responseRate: Nullable(Type.Number()),
   onTimeRate: Nullable(Type.Number()),

@@ -38,6 +38,14 @@ function score(r: ReturnType<typeof rates>): number {
 
 const LEVEL_LEN: Record<string, number> = Object.fromEntries(STAT_LEVELS.map(([l, n]) => [l, n]));
 
+function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let [y, m] = from.split('-').map(Number) as [number, number]; `${y}-${String(m).padStart(2, '0')}` <= to && out.length < 240; m === 12 ? ((y += 1), (m = 1)) : (m += 1)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+  }
+  return out;
+}
+
 export function monthRange(q: Pick<MetricsQuery, 'from' | 'to'>, now: Date): { from: string; to: string } {
   const current = chinaDate(now).slice(0, 7);
   const to = q.to ?? current;
@@ -98,7 +106,11 @@ export class TicketMetrics {
       to,
       by,
       totals: { counts: totals, rates: rates(totals) },
-      months: [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([m, counts]) => ({ month: m.slice(0, 7), counts, rates: rates(counts) })),
+      // Every month of the range, empty ones too, so a chart's axis is continuous.
+      months: monthsBetween(from, to).map((m) => {
+        const counts = months.get(`${m}-01`) ?? zero();
+        return { month: m, counts, rates: rates(counts) };
+      }),
       rows: rowsOut,
     };
   }
