@@ -33,6 +33,13 @@ import { registerTicketRoutes } from './modules/tickets/routes.js';
 import { LocalDiskStorage } from './platform/storage/index.js';
 import { UploadService, uploadMaxBytesFromEnv } from './platform/storage/service.js';
 import { registerUploadRoutes } from './platform/storage/routes.js';
+import { registerIdempotency } from './platform/http/idempotency.js';
+import { WebhookService } from './modules/webhooks/service.js';
+import { registerWebhookRoutes } from './modules/webhooks/routes.js';
+import { HotlineService } from './modules/hotline/service.js';
+import { registerHotlineRoutes } from './modules/hotline/routes.js';
+import { Open311Service } from './modules/open311/service.js';
+import { registerOpen311Routes } from './modules/open311/routes.js';
 
 export interface Services {
   auth: AuthService;
@@ -50,6 +57,9 @@ export interface Services {
   ticketCatalogue: TicketCatalogue;
   tickets: TicketService;
   ticketMetrics: TicketMetrics;
+  webhooks: WebhookService;
+  hotline: HotlineService;
+  open311: Open311Service;
 }
 
 export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours' | 'piiKey' | 'dataDir'>, opts: { now?: () => Date } = {}): Services {
@@ -75,6 +85,11 @@ export function createServices(database: Database, config: Pick<Config, 'session
       },
     },
   });
+  // Integrations: outbox rows (webhooks) and the hotline's result feed are written inside every ticket change.
+  const webhooks = new WebhookService(db, regions, pii, { now: opts.now });
+  const hotline = new HotlineService(db, regions, housing, tickets, ticketCatalogue, { now: opts.now });
+  tickets.addSink(webhooks.sink);
+  tickets.addSink(hotline.sink);
   return {
     auth: new AuthService(db, config.sessionTtlHours * 3600_000),
     regions,
@@ -91,6 +106,9 @@ export function createServices(database: Database, config: Pick<Config, 'session
     ticketCatalogue,
     tickets,
     ticketMetrics: new TicketMetrics(db, regions, ticketCatalogue, opts.now),
+    webhooks,
+    hotline,
+    open311: new Open311Service(db, regions, tickets, ticketCatalogue, { now: opts.now }),
   };
 }
 
@@ -106,6 +124,8 @@ export async function buildApp(database: Database, config: Config, services = cr
     trustProxy: config.trustProxy,
   });
   const db = database.db;
+  // Idempotency-Key on creating routes (config.idempotent); before any route is registered.
+  registerIdempotency(app, { db, seal: services.pii });
   registerSystemRoutes(app, db, async () => {
     const demo = database.kind === 'pglite' && (await isDemoSeeded(db));
     return {
@@ -132,5 +152,8 @@ export async function buildApp(database: Database, config: Config, services = cr
   registerImportRoutes(app, services.imports);
   registerUploadRoutes(app, services.uploads);
   registerTicketRoutes(app, { tickets: services.tickets, metrics: services.ticketMetrics, catalogue: services.ticketCatalogue });
+  registerWebhookRoutes(app, services.webhooks);
+  registerHotlineRoutes(app, services.hotline);
+  registerOpen311Routes(app, services.open311);
   return app;
 }

@@ -15,6 +15,9 @@ import { authRepo } from './platform/auth/repo.js';
 import { actorFromUser } from './platform/auth/service.js';
 import { IMPORT_KINDS, type ImportKind } from './modules/imports/fields.js';
 import { importCommand } from './modules/imports/command.js';
+import { idempotencyStore } from './platform/http/idempotency.js';
+import { startWebhookDelivery } from './modules/webhooks/service.js';
+import { hotlineImportCommand } from './modules/hotline/command.js';
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -50,15 +53,23 @@ async function serve(): Promise<void> {
   }
   const app = await buildApp(database, config, services);
   // Expired sessions and old throttle windows are dropped hourly; nothing depends on the timing.
-  const purge = () => services.auth.purgeExpired().catch((err: unknown) => app.log.warn({ err }, 'session purge failed'));
+  const purge = () =>
+    Promise.all([
+      services.auth.purgeExpired().catch((err: unknown) => app.log.warn({ err }, 'session purge failed')),
+      idempotencyStore.purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency key purge failed')),
+      services.webhooks.purge().catch((err: unknown) => app.log.warn({ err }, 'webhook delivery purge failed')),
+    ]);
   await purge();
   const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
   // Durable ticket timers and metric folding; safe to run in every process.
   const stopClock = startTicketClock(database.db, services.tickets, config.timerIntervalMs, (err) => app.log.error({ err }, 'ticket clock round failed'));
+  // Webhook outbox delivery; safe to run in every process (claims skip each other's rows).
+  const stopWebhooks = startWebhookDelivery(services.webhooks, Math.min(config.timerIntervalMs, 2000), (err) => app.log.error({ err }, 'webhook delivery round failed'));
   const close = async () => {
     clearInterval(purgeTimer);
     await stopClock();
+    await stopWebhooks();
     await app.close();
     await database.close();
     process.exit(0);
@@ -163,6 +174,25 @@ program
         : (await authRepo.list(d.db, { scopePath: '', includeUnscoped: false, role: 'city_admin', limit: 1 }))[0];
       if (!user || !user.active) throw new Error(opts.as ? `用户 ${opts.as} 不存在或已停用` : '没有市级管理员账号，请用 --as 指定导入人');
       process.exitCode = await importCommand(createServices(d, config).imports, actorFromUser(user), file, opts, path.join(config.dataDir, 'imports'));
+    });
+  });
+
+const hotline = program.command('hotline').description('12345 热线对接 / 12345 hotline exchange');
+hotline
+  .command('import')
+  .description('导入 12345 热线工单（.json、.csv 或 .xlsx，格式见 docs/integrations.md）；同一热线工单编号只建一张工单 / import hotline tickets')
+  .argument('<file>', '热线工单文件')
+  .option('--dry-run', '试导入：校验、定位、查重，不写入数据')
+  .option('--as <username>', '以该用户的身份和管辖范围导入（默认第一个市级管理员）')
+  .addHelpText('after', '\n输出：新建数、重复跳过数、错误行（行号、字段、原因）。有错误行时退出码为 1（其余行已导入）。')
+  .action(async (file: string, opts: { dryRun?: boolean; as?: string }) => {
+    const config = loadConfig();
+    await withDatabase(config, async (d) => {
+      const user = opts.as
+        ? await authRepo.findByUsername(d.db, opts.as)
+        : (await authRepo.list(d.db, { scopePath: '', includeUnscoped: false, role: 'city_admin', limit: 1 }))[0];
+      if (!user || !user.active) throw new Error(opts.as ? `用户 ${opts.as} 不存在或已停用` : '没有市级管理员账号，请用 --as 指定导入人');
+      process.exitCode = await hotlineImportCommand(createServices(d, config).hotline, actorFromUser(user), file, opts);
     });
   });
 

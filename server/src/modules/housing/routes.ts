@@ -60,7 +60,7 @@ export function registerHousingRoutes(app: App, housing: HousingService): void {
   });
 
   app.post('/api/houses', {
-    config: { access: 'house.write' },
+    config: { access: 'house.write', idempotent: true },
     schema: {
       tags,
       summary: '登记房屋（地址由楼栋、单元、房号生成）',

@@ -62,7 +62,7 @@ export function registerImportRoutes(app: App, imports: ImportService): void {
     });
 
     scope.post('/api/imports', {
-      config: { access: 'import.run' },
+      config: { access: 'import.run', idempotent: true },
       schema: {
         tags,
         summary: '导入部门数据（后台执行，立即返回导入编号）',
@@ -136,7 +136,7 @@ export function registerImportRoutes(app: App, imports: ImportService): void {
   });
 
   app.post('/api/import-mappings', {
-    config: { access: 'import.run' },
+    config: { access: 'import.run', idempotent: true },
     schema: { tags, summary: '保存导入模板', body: CreateMappingBody, response: { 201: MappingSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await imports.createMapping(req.actor, req.body, auditContext(req))),
   });

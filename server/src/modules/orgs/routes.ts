@@ -43,7 +43,7 @@ export function registerOrgRoutes(app: App, s: { orgs: OrgService; coverage: Cov
   });
 
   app.post('/api/orgs', {
-    config: { access: 'org.write' },
+    config: { access: 'org.write', idempotent: true },
     schema: { tags, summary: '登记企业或社会组织（类型由信用代码推定）', body: CreateOrgBody, response: { 201: OrgDetailSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await orgs.create(req.actor, req.body, auditContext(req))),
   });
@@ -67,7 +67,7 @@ export function registerOrgRoutes(app: App, s: { orgs: OrgService; coverage: Cov
   });
 
   app.post('/api/sites', {
-    config: { access: 'org.write' },
+    config: { access: 'org.write', idempotent: true },
     schema: { tags, summary: '新增园区或商务楼宇', body: CreateSiteBody, response: { 201: SiteSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await orgs.createSite(req.actor, req.body, auditContext(req))),
   });

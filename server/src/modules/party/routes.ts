@@ -33,7 +33,7 @@ export function registerPartyRoutes(app: App, party: PartyService): void {
   });
 
   app.post('/api/party/orgs', {
-    config: { access: 'party.write' },
+    config: { access: 'party.write', idempotent: true },
     schema: { tags, summary: '新建党组织（挂靠区划或组织）', body: CreatePartyOrgBody, response: { 201: PartyOrgDetailSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await party.createOrg(req.actor, req.body, auditContext(req))),
   });
@@ -51,7 +51,7 @@ export function registerPartyRoutes(app: App, party: PartyService): void {
   });
 
   app.post('/api/party/members', {
-    config: { access: 'party.write' },
+    config: { access: 'party.write', idempotent: true },
     schema: { tags, summary: '登记党员', body: CreateMemberBody, response: { 201: PartyMemberSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await party.createMember(req.actor, req.body, auditContext(req))),
   });

@@ -54,7 +54,7 @@ export function registerPeopleRoutes(app: App, people: PeopleService): void {
   });
 
   app.post('/api/people', {
-    config: { access: 'person.write' },
+    config: { access: 'person.write', idempotent: true },
     schema: { tags, summary: '登记人员（性别、出生日期由身份证号推出）', body: CreatePersonBody },
     handler: async (req, reply) => {
       const r = await people.create(req.actor, req.body, auditContext(req));

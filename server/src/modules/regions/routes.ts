@@ -69,7 +69,7 @@ export function registerRegionRoutes(app: App, regions: RegionService): void {
   });
 
   app.post('/api/regions', {
-    config: { access: 'region.write' },
+    config: { access: 'region.write', idempotent: true },
     schema: { tags, summary: '新增网格或微网格（自动编码）', body: CreateRegionBody, response: { 201: RegionSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await regions.createCell(req.actor, req.body, auditContext(req))),
   });
@@ -81,7 +81,7 @@ export function registerRegionRoutes(app: App, regions: RegionService): void {
   });
 
   app.post('/api/buildings', {
-    config: { access: 'building.write' },
+    config: { access: 'building.write', idempotent: true },
     schema: { tags, summary: '新增楼栋', body: CreateBuildingBody, response: { 201: BuildingSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await regions.createBuilding(req.actor, req.body, auditContext(req))),
   });

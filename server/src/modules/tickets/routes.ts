@@ -38,7 +38,7 @@ export function registerTicketRoutes(app: App, s: { tickets: TicketService; metr
   const { tickets, metrics, catalogue } = s;
 
   app.post('/api/tickets', {
-    config: { access: 'ticket.report' },
+    config: { access: 'ticket.report', idempotent: true },
     schema: { tags, summary: '上报问题（居民、网格员、工作人员代录）；返回疑似重复工单', body: CreateTicketBody, response: { 201: CreatedTicketSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await tickets.create(req.actor, req.body, auditContext(req))),
   });
@@ -112,7 +112,7 @@ export function registerTicketRoutes(app: App, s: { tickets: TicketService; metr
   });
 
   app.post('/api/dispatch-rules', {
-    config: { access: 'dispatch.write' },
+    config: { access: 'dispatch.write', idempotent: true },
     schema: { tags, summary: '新增或替换派单规则', body: CreateDispatchRuleBody, response: { 201: DispatchRuleSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await catalogue.putRule(req.actor, req.body, auditContext(req))),
   });

@@ -64,7 +64,7 @@ export function registerUserRoutes(app: App, users: UserService): void {
   });
 
   app.post('/api/users', {
-    config: { access: 'user.write' },
+    config: { access: 'user.write', idempotent: true },
     schema: { tags, summary: '新建用户', body: CreateUserBody, response: { 201: UserSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await users.create(req.actor, req.body, auditContext(req))),
   });

@@ -11,3 +11,7 @@ export * from '../../modules/imports/schema.js';
 export * from '../calendar/schema.js';
 export * from '../../modules/tickets/schema.js';
 export * from '../storage/schema.js';
+export * from '../../modules/open311/schema.js';
+export * from '../http/schema.js';
+export * from '../../modules/webhooks/schema.js';
+export * from '../../modules/hotline/schema.js';

@@ -79,6 +79,19 @@ export const ERRORS = {
   'ticket.cannot_escalate': { status: 409, zh: '已在最高层级，不能再提级', en: 'The ticket is already at the highest tier' },
   'ticket.category_not_found': { status: 404, zh: '问题分类不存在', en: 'No such category' },
   'ticket.rule_not_found': { status: 404, zh: '派单规则不存在', en: 'No such dispatch rule' },
+  // Idempotent intake (Idempotency-Key)
+  'idempotency.in_flight': { status: 409, zh: '相同 Idempotency-Key 的请求正在处理，请稍后重试', en: 'A request with this Idempotency-Key is still being processed; retry shortly' },
+  'idempotency.key_reused': { status: 422, zh: '该 Idempotency-Key 已用于内容不同的请求', en: 'This Idempotency-Key was used for a different request' },
+  // 12345 hotline exchange and webhooks
+  'hotline.invalid_feed': { status: 400, zh: '热线工单数据格式不正确', en: 'The hotline feed is malformed' },
+  'webhook.not_found': { status: 404, zh: '推送地址不存在', en: 'No such webhook endpoint' },
+  'webhook.delivery_not_found': { status: 404, zh: '推送记录不存在', en: 'No such webhook delivery' },
+  // Open311 GeoReport v2 (/open311/v2: rendered as the specification's error list, not as problems)
+  'open311.api_key_invalid': { status: 403, zh: 'api_key 缺失、无效或已吊销', en: 'The api_key is missing, unknown or revoked' },
+  'open311.outside_region': { status: 403, zh: '该位置不在此 api_key 可上报的区域内', en: 'The location is outside the region of this api_key' },
+  'open311.service_not_found': { status: 404, zh: '没有这个服务（service_code）', en: 'No such service (service_code)' },
+  'open311.request_not_found': { status: 404, zh: '没有这个服务请求', en: 'No such service request' },
+  'open311.key_not_found': { status: 404, zh: 'Open311 接入密钥不存在', en: 'No such Open311 API key' },
   'internal': { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, ErrorDef>;
 

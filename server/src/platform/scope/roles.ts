@@ -44,18 +44,26 @@ export const ACTIONS = [
   'ticket.metrics',
   'dispatch.write',
   'calendar.write',
+  // Integrations (issue 5): the 12345 hotline exchange and outgoing webhooks.
+  'hotline.import',
+  'hotline.read',
+  'webhook.write',
+  // Open311 (issue 5): issuing and revoking the keys external systems file requests with.
+  'apikey.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const STAFF_READ: Action[] = ['region.read', 'building.read', 'geo.locate', 'person.read', 'house.read', 'org.read', 'party.read'];
 const REGISTRY_WRITE: Action[] = ['person.write', 'house.write', 'org.write', 'party.write', 'person.unmask', 'person.export', 'coverage.read', 'import.run', 'conflict.resolve'];
 const TICKETS: Action[] = ['ticket.read', 'ticket.report', 'ticket.work'];
+/** The 12345 exchange and webhooks: city and district staff, and system accounts created with those roles. */
+const INTEGRATIONS: Action[] = ['hotline.import', 'hotline.read', 'webhook.write'];
 const MANAGER: Action[] = [...STAFF_READ, ...REGISTRY_WRITE, ...TICKETS, 'ticket.metrics', 'region.write', 'building.write', 'user.read', 'user.write'];
 
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
-  city_admin: new Set([...MANAGER, 'audit.read', 'catalogue.write', 'dispatch.write', 'calendar.write']),
+  city_admin: new Set([...MANAGER, 'audit.read', 'catalogue.write', 'dispatch.write', 'calendar.write', ...INTEGRATIONS, 'apikey.write']),
   // A district keeps the dispatch catalogue for its own area.
-  district_staff: new Set([...MANAGER, 'audit.read', 'dispatch.write']),
+  district_staff: new Set([...MANAGER, 'audit.read', 'dispatch.write', ...INTEGRATIONS]),
   street_staff: new Set(MANAGER),
   community_staff: new Set(MANAGER),
   // Grid workers keep their grid's buildings and residents current and call on residents,

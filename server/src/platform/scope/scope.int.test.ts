@@ -547,7 +547,96 @@ const CASES: Case[] = [
   { method: 'GET', url: '/api/calendar', access: 'authenticated', ok: 200, request: () => ({ url: '/api/calendar?year=2026' }) },
   { method: 'PUT', url: '/api/calendar/overrides/:day', access: 'calendar.write', ok: 200, unscoped: true, request: () => ({ url: '/api/calendar/overrides/2031-05-06', body: { work: false, note: '测试' } }) },
   { method: 'DELETE', url: '/api/calendar/overrides/:day', access: 'calendar.write', ok: 200, unscoped: true, request: () => ({ url: '/api/calendar/overrides/2031-05-06' }) },
+  // ---- 12345 hotline exchange: rows are placed by point; one outside the caller's area is an error row, not a ticket ----
+  {
+    method: 'POST',
+    url: '/api/hotline/tickets',
+    access: 'hotline.import',
+    ok: 200,
+    request: async (t, f, c, n) => {
+      const b = (await tApp().services.regions.buildingInfo(pick(f.building, t, c)))!;
+      const receivedAt = new Date(Date.now() - 3600_000).toISOString();
+      return { url: '/api/hotline/tickets', body: [{ ticketNo: `SCOPE-${n}`, receivedAt, callerPhone: '13800001111', content: '范围测试', categoryCode: '0301', lng: b.lng, lat: b.lat }] };
+    },
+    check: (res, c, f, target) => {
+      const label = `${c.username} ${target} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+      expect(res.statusCode, label).toBe(200);
+      const inside = target === 'in' && pathOf(f.grid.in).startsWith(c.scopePath!);
+      expect(JSON.parse(res.body).rows[0].result, label).toBe(inside ? 'created' : 'error');
+    },
+  },
+  {
+    method: 'GET',
+    url: '/api/hotline/results',
+    access: 'hotline.read',
+    ok: 200,
+    request: () => ({ url: '/api/hotline/results?limit=500' }),
+    itemPaths: (b: { items: { regionCode: string }[] }) => b.items.map((x) => pathOf(x.regionCode)),
+  },
+  // ---- webhooks: endpoints cover a region inside the administrator's area ----
+  {
+    method: 'GET',
+    url: '/api/webhooks',
+    access: 'webhook.write',
+    ok: 200,
+    request: async (_t, f) => {
+      await Promise.all([f.community.in, f.community.out, f.community.otherCity].map(scopeWebhook));
+      return { url: '/api/webhooks' };
+    },
+    itemPaths: (b: { regionCode: string }[]) => b.map((e) => pathOf(e.regionCode)),
+  },
+  {
+    method: 'POST',
+    url: '/api/webhooks',
+    access: 'webhook.write',
+    ok: 201,
+    request: (t, f, c) => ({ url: '/api/webhooks', body: { url: 'http://127.0.0.1:9/scope', events: ['ticket.created'], regionCode: pick(f.community, t, c) } }),
+  },
+  { method: 'PATCH', url: '/api/webhooks/:id', access: 'webhook.write', ok: 200, request: async (t, f, c) => ({ url: `/api/webhooks/${await scopeWebhook(pick(f.community, t, c))}`, body: { description: '范围测试' } }) },
+  { method: 'DELETE', url: '/api/webhooks/:id', access: 'webhook.write', ok: 204, request: async (t, f, c) => ({ url: `/api/webhooks/${await freshWebhook(pick(f.community, t, c))}` }) },
+  { method: 'GET', url: '/api/webhooks/:id/deliveries', access: 'webhook.write', ok: 200, request: async (t, f, c) => ({ url: `/api/webhooks/${await scopeWebhook(pick(f.community, t, c))}/deliveries` }) },
+  {
+    method: 'POST',
+    url: '/api/webhooks/:id/deliveries/:deliveryId/redeliver',
+    access: 'webhook.write',
+    ok: 202,
+    request: async (t, f, c) => {
+      const d = await scopeDelivery(pick(f.grid, t, c), pick(f.community, t, c));
+      return { url: `/api/webhooks/${d.endpointId}/deliveries/${d.deliveryId}/redeliver` };
+    },
+  },
+  // ---- Open311 keys: issued for a region inside the administrator's area, listed and revoked by area ----
+  {
+    method: 'GET',
+    url: '/api/open311/keys',
+    access: 'apikey.write',
+    ok: 200,
+    // Keys exist inside, outside and in the other city before the list is read.
+    request: async (_t, f) => {
+      await (open311KeysSeeded ??= Promise.all([f.community.in, f.community.out, f.community.otherCity].map(freshApiKey)));
+      return { url: '/api/open311/keys' };
+    },
+    itemPaths: (b: { regionCode: string }[]) => b.map((k) => pathOf(k.regionCode)),
+  },
+  {
+    method: 'POST',
+    url: '/api/open311/keys',
+    access: 'apikey.write',
+    ok: 201,
+    request: (t, f, c) => ({ url: '/api/open311/keys', body: { name: '范围测试系统', regionCode: pick(f.community, t, c) } }),
+  },
+  {
+    method: 'POST',
+    url: '/api/open311/keys/:id/revoke',
+    access: 'apikey.write',
+    ok: 200,
+    request: async (t, f, c) => ({ url: `/api/open311/keys/${await freshApiKey(pick(f.community, t, c))}/revoke` }),
+  },
 ];
+
+/** An Open311 key for a community (written through the service, as an administrator of both cities would). */
+const freshApiKey = async (community: string) => (await tApp().services.open311.createKey(SYSTEM_ACTOR, { name: '范围测试', regionCode: community }, SYSTEM_CONTEXT)).id;
+let open311KeysSeeded: Promise<unknown> | undefined;
 
 /**
  * Tickets: staff inside get `ok`, staff outside get scope.forbidden; a resident learns nothing
@@ -586,6 +675,19 @@ function photoUpload(): Req {
 /** One stored photo, read by every caller. */
 let scopeUpload: Promise<string> | undefined;
 const scopeUploadUrl = () => (scopeUpload ??= tApp().services.uploads.create(SYSTEM_ACTOR, { bytes: jpegWithGps() }, SYSTEM_CONTEXT).then((u) => u.url));
+
+/** Webhook endpoints for a community, written through the service: one kept per community, or a fresh one to delete. */
+const freshWebhook = async (community: string) =>
+  (await tApp().services.webhooks.create(SYSTEM_ACTOR, { url: 'http://127.0.0.1:9/scope', events: ['ticket.created'], regionCode: community }, SYSTEM_CONTEXT)).id;
+const scopeWebhooks = new Map<string, Promise<number>>();
+const scopeWebhook = (community: string) => scopeWebhooks.get(community) ?? scopeWebhooks.set(community, freshWebhook(community)).get(community)!;
+/** A queued delivery on the community's endpoint: a ticket reported in its grid. */
+async function scopeDelivery(grid: string, community: string): Promise<{ endpointId: number; deliveryId: number }> {
+  const endpointId = await scopeWebhook(community);
+  await tApp().services.tickets.create(SYSTEM_ACTOR, { categoryCode: '0301', description: '范围测试', regionCode: grid }, SYSTEM_CONTEXT);
+  const { items } = await tApp().services.webhooks.deliveries(SYSTEM_ACTOR, endpointId, { limit: 1 });
+  return { endpointId, deliveryId: items[0]!.id };
+}
 
 /** A one-row people CSV as a multipart upload. */
 function importUpload(url: string, fields: Record<string, string>): Req {

@@ -63,7 +63,7 @@ export function registerUploadRoutes(app: App, uploads: UploadService): void {
     await scope.register(multipart, { limits: { fileSize: uploads.maxBytes, files: 1, fields: 4, parts: 5, fieldSize: 1024 } });
 
     scope.post('/api/uploads', {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', idempotent: true },
       schema: {
         tags,
         summary: '上传照片（JPEG、PNG、WebP；自动去除定位等元数据）',
