@@ -53,7 +53,12 @@ export type Permission =
   | 'ticket.work'
   | 'ticket.metrics'
   | 'dispatch.write'
-  | 'calendar.write';
+  | 'calendar.write'
+  // Integrations (issue 5)
+  | 'hotline.import'
+  | 'hotline.read'
+  | 'webhook.write'
+  | 'apikey.write';
 
 export interface RegionRef {
   code: string;

@@ -15,6 +15,10 @@ export const ticketsEn: Record<keyof typeof ticketsZhCN, string> = {
   'perm.ticket.metrics': 'View performance',
   'perm.dispatch.write': 'Maintain the dispatch catalogue',
   'perm.calendar.write': 'Maintain the working-day calendar',
+  'perm.hotline.import': 'Import 12345 hotline tickets',
+  'perm.hotline.read': 'Read 12345 results',
+  'perm.webhook.write': 'Manage webhooks',
+  'perm.apikey.write': 'Manage Open311 API keys',
 
   'ticket.status.reported': 'Awaiting acceptance',
   'ticket.status.accepted': 'Accepted, awaiting dispatch',

@@ -17,6 +17,10 @@ export const ticketsZhCN = {
   'perm.ticket.metrics': '查看统计考核',
   'perm.dispatch.write': '维护派单目录',
   'perm.calendar.write': '维护工作日历',
+  'perm.hotline.import': '导入 12345 工单',
+  'perm.hotline.read': '查看 12345 办理结果',
+  'perm.webhook.write': '管理推送（Webhook）',
+  'perm.apikey.write': '管理 Open311 接入密钥',
 
   'ticket.status.reported': '待受理',
   'ticket.status.accepted': '已受理待派单',
