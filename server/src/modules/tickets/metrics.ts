@@ -6,7 +6,7 @@ import { chinaDate } from '../../platform/calendar/index.js';
 import { canonicalFromPath, childLevel, parseRegionCode, type Level } from '../regions/codes.js';
 import type { RegionService } from '../regions/service.js';
 import { STAT_COUNTERS, ticketUnits, type StatCounter } from './schema.js';
-import { COUNTER_COLUMNS, STAT_LEVELS } from './statsLedger.js';
+import { COUNTER_COLUMNS, KIND_CATEGORY, KIND_UNIT, STAT_KINDS, STAT_LEVELS } from './statsLedger.js';
 import type { TicketCatalogue } from './catalogue.js';
 import type { MetricsDto, MetricsQuery } from './contracts.js';
 
@@ -120,27 +120,33 @@ export class TicketMetrics {
     const plain = COUNTER_COLUMNS.map((c) => `"${c}"`).join(', ');
     const levels = sql.raw(`(VALUES ${STAT_LEVELS.map(([l, n]) => `('${l}', ${n})`).join(', ')}) AS lv(level, len)`);
     const childLen = child && child !== 'microgrid' ? LEVEL_LEN[child] : null;
-    // Rows of the region itself (totals, by unit, by category) and of its children (by region).
-    const wanted =
-      by === 'region' && childLen
-        ? sql`((level = ${level} AND region_path = ${path}) OR (level = ${child} AND region_path LIKE ${`${path}%`}))`
-        : sql`(level = ${level} AND region_path = ${path})`;
-    const groupKey = by === 'region' ? sql.raw('region_path') : by === 'unit' ? sql.raw('unit_key') : sql.raw('category_top');
-    const groupFilter = by === 'region' ? (childLen ? sql`level = ${child}` : sql`false`) : sql`level = ${level}`;
+    // The region's own rows by category (totals, by category) and, for the groups, its children
+    // by category (by region) or its own rows by unit (by unit). See STAT_KINDS.
+    const own = sql`(level = ${level} AND region_path = ${path} AND unit_key = '*')`;
+    const groups =
+      by === 'region'
+        ? childLen
+          ? sql`(level = ${child} AND region_path LIKE ${`${path}%`} AND unit_key = '*')`
+          : sql`false`
+        : by === 'unit'
+          ? sql`(level = ${level} AND region_path = ${path} AND category_top = '*')`
+          : own;
+    const groupKey = sql.raw(by === 'region' ? 'region_path' : by === 'unit' ? 'unit_key' : 'category_top');
     return rows<{ kind: 'm' | 'g'; key: string } & Record<StatCounter, number>>(
       this.db,
       sql`
       WITH base AS (
         SELECT month, level, region_path, category_top, unit_key, ${sql.raw(plain)} FROM ticket_stats
-        WHERE month BETWEEN ${from} AND ${to} AND ${wanted}
+        WHERE month BETWEEN ${from} AND ${to} AND (${own} OR ${groups})
         UNION ALL
-        SELECT d.month, lv.level, left(d.region_path, lv.len) AS region_path, d.category_top, d.unit_key, ${sql.raw(COUNTER_COLUMNS.map((c) => `d."${c}"`).join(', '))}
-        FROM ticket_stat_deltas d CROSS JOIN ${levels}
+        SELECT d.month, lv.level, left(d.region_path, lv.len) AS region_path, ${KIND_CATEGORY} AS category_top, ${KIND_UNIT} AS unit_key,
+          ${sql.raw(COUNTER_COLUMNS.map((c) => `d."${c}"`).join(', '))}
+        FROM ticket_stat_deltas d CROSS JOIN ${levels} CROSS JOIN ${STAT_KINDS}
         WHERE d.region_path LIKE ${`${path}%`} AND d.month BETWEEN ${from} AND ${to}
-      ), scoped AS (SELECT * FROM base WHERE ${wanted})
-      SELECT 'm' AS kind, month::text AS key, ${sql.raw(cols)} FROM scoped WHERE level = ${level} GROUP BY month
+      ), scoped AS (SELECT * FROM base WHERE ${own} OR ${groups})
+      SELECT 'm' AS kind, month::text AS key, ${sql.raw(cols)} FROM scoped WHERE ${own} GROUP BY month
       UNION ALL
-      SELECT 'g' AS kind, ${groupKey} AS key, ${sql.raw(cols)} FROM scoped WHERE ${groupFilter} GROUP BY ${groupKey}`,
+      SELECT 'g' AS kind, ${groupKey} AS key, ${sql.raw(cols)} FROM scoped WHERE ${groups} GROUP BY ${groupKey}`,
     );
   }
 

@@ -98,6 +98,16 @@ export const STAT_LEVELS = [
 const LEVELS_VALUES = sql.raw(`(VALUES ${STAT_LEVELS.map(([l, n]) => `('${l}', ${n})`).join(', ')}) AS lv(level, len)`);
 
 /**
+ * Each delta is filed twice at every level: by category (unit_key '*') and by handling unit
+ * (category_top '*'). Crossing both would multiply a city's rows by every grid's unit and every
+ * category; split, a city-wide reading sums hundreds of rows for totals and categories and one row
+ * per unit and month for the unit ranking.
+ */
+export const STAT_KINDS = sql.raw(`(VALUES ('c'), ('u')) AS sk(kind)`);
+export const KIND_CATEGORY = sql.raw(`CASE WHEN sk.kind = 'c' THEN d.category_top ELSE '*' END`);
+export const KIND_UNIT = sql.raw(`CASE WHEN sk.kind = 'u' THEN d.unit_key ELSE '*' END`);
+
+/**
  * Fold up to `limit` pending deltas into ticket_stats, expanded to every region level, in one
  * statement. SKIP LOCKED lets several processes fold side by side without waiting or double
  * counting: each delta row is deleted by exactly one of them, in the same statement that adds it.
@@ -112,8 +122,8 @@ export async function foldDeltas(db: DbOrTx, limit = 20_000): Promise<number> {
       RETURNING month, region_path, category_top, unit_key, ${sql.raw(cols)}
     ), folded AS (
       INSERT INTO ticket_stats (month, level, region_path, category_top, unit_key, ${sql.raw(cols)})
-      SELECT d.month, lv.level, left(d.region_path, lv.len), d.category_top, d.unit_key, ${sql.raw(sums)}
-      FROM d CROSS JOIN ${LEVELS_VALUES}
+      SELECT d.month, lv.level, left(d.region_path, lv.len), ${KIND_CATEGORY}, ${KIND_UNIT}, ${sql.raw(sums)}
+      FROM d CROSS JOIN ${LEVELS_VALUES} CROSS JOIN ${STAT_KINDS}
       GROUP BY 1, 2, 3, 4, 5
       ON CONFLICT (month, level, region_path, category_top, unit_key) DO UPDATE SET ${sql.raw(sets)}
       RETURNING 1
