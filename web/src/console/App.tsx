@@ -44,6 +44,10 @@ const TicketDetailPage = lazy(() => import('./tickets/TicketDetailPage'));
 const TicketMetricsPage = lazy(() => import('./tickets/MetricsPage'));
 const TicketCataloguePage = lazy(() => import('./tickets/CataloguePage'));
 const TicketCalendarPage = lazy(() => import('./tickets/CalendarPage'));
+// 系统对接: webhooks, Open311 keys, the 12345 hotline exchange
+const WebhooksPage = lazy(() => import('./integrations/WebhooksPage'));
+const Open311KeysPage = lazy(() => import('./integrations/Open311KeysPage'));
+const HotlinePage = lazy(() => import('./integrations/HotlinePage'));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { user, status, signedOut } = useAuth();
@@ -295,6 +299,30 @@ export function App() {
                       element={
                         <RequirePerm perm="ticket.read">
                           <TicketDetailPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="integrations/webhooks"
+                      element={
+                        <RequirePerm perm="webhook.write">
+                          <WebhooksPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="integrations/open311"
+                      element={
+                        <RequirePerm perm="apikey.write">
+                          <Open311KeysPage />
+                        </RequirePerm>
+                      }
+                    />
+                    <Route
+                      path="integrations/hotline"
+                      element={
+                        <RequirePerm perm="hotline.import">
+                          <HotlinePage />
                         </RequirePerm>
                       }
                     />

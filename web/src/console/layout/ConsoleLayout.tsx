@@ -3,6 +3,7 @@ import { Link, Outlet, useLocation } from 'react-router-dom';
 import { App, Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
@@ -20,12 +21,14 @@ import {
   DatabaseOutlined,
   DiffOutlined,
   FlagOutlined,
+  PhoneOutlined,
   PieChartOutlined,
   DownOutlined,
   EnvironmentOutlined,
   HomeOutlined,
   KeyOutlined,
   LogoutOutlined,
+  SendOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -52,7 +55,7 @@ interface NavItem {
   id?: string;
 }
 
-type NavGroupKey = 'tickets' | 'basic' | 'dataGov' | 'party';
+type NavGroupKey = 'tickets' | 'basic' | 'dataGov' | 'party' | 'integrations';
 
 export function ConsoleLayout() {
   const t = useT();
@@ -87,6 +90,10 @@ export function ConsoleLayout() {
         { path: '/party', label: t('menu.party'), icon: <FlagOutlined />, perm: 'party.read' as const, group: 'party' as const },
         { path: '/orgs', label: t('menu.orgs'), icon: <BankOutlined />, perm: 'org.read' as const, group: 'party' as const },
         { path: '/coverage', label: t('menu.coverage'), icon: <PieChartOutlined />, perm: 'coverage.read' as const, group: 'party' as const },
+        // 系统对接
+        { path: '/integrations/webhooks', id: 'webhooks', label: t('menu.webhooks'), icon: <SendOutlined />, perm: 'webhook.write' as const, group: 'integrations' as const },
+        { path: '/integrations/open311', id: 'open311-keys', label: t('menu.open311Keys'), icon: <KeyOutlined />, perm: 'apikey.write' as const, group: 'integrations' as const },
+        { path: '/integrations/hotline', id: 'hotline', label: t('menu.hotline'), icon: <PhoneOutlined />, perm: 'hotline.import' as const, group: 'integrations' as const },
         { path: '/users', label: t('menu.users'), icon: <TeamOutlined />, perm: 'user.read' as const },
         { path: '/audit', label: t('menu.audit'), icon: <AuditOutlined />, perm: 'audit.read' as const },
       ]).filter((i) => !i.perm || can(i.perm)),
@@ -115,6 +122,7 @@ export function ConsoleLayout() {
     basic: { label: t('menu.group.basic'), icon: <IdcardOutlined /> },
     dataGov: { label: t('menu.group.dataGov'), icon: <DatabaseOutlined /> },
     party: { label: t('menu.group.party'), icon: <FlagOutlined /> },
+    integrations: { label: t('menu.group.integrations'), icon: <ApiOutlined /> },
   };
   const toMenuItem = (i: NavItem) => ({
     key: i.path,

@@ -3,6 +3,7 @@ import { govEn } from './governance.en';
 import { regEn } from './registry.en';
 import { ticketsEn } from './tickets.en';
 import { mobEn } from './mobile.en';
+import { integrationsEn } from './integrations.en';
 
 /** English dictionary. Keys missing here fall back to Chinese. */
 export const en: Partial<Record<MessageKey, string>> = {
@@ -216,4 +217,7 @@ export const en: Partial<Record<MessageKey, string>> = {
 
   // mobile H5 app (/m/): see mobile.en.ts
   ...mobEn,
+
+  // integrations (系统对接): see integrations.en.ts
+  ...integrationsEn,
 };

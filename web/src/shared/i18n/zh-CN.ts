@@ -2,6 +2,7 @@ import { govZhCN } from './governance.zh-CN';
 import { regZhCN } from './registry.zh-CN';
 import { ticketsZhCN } from './tickets.zh-CN';
 import { mobZhCN } from './mobile.zh-CN';
+import { integrationsZhCN } from './integrations.zh-CN';
 
 /** Chinese (default) dictionary. The source of truth for message keys: every key must exist here. */
 export const zhCN = {
@@ -216,6 +217,9 @@ export const zhCN = {
 
   // 移动端 H5（/m/）：居民我要反映、网格员我的任务: see mobile.zh-CN.ts
   ...mobZhCN,
+
+  // 系统对接：Webhook 推送、Open311 接入密钥、12345 热线: see integrations.zh-CN.ts
+  ...integrationsZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
