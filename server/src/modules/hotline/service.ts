@@ -98,6 +98,7 @@ export class HotlineService {
 
   /** Keeps hotline_results current inside the transaction of every hotline ticket change. */
   readonly sink: TicketEventSink = {
+    cares: async (t) => t.channel === 'hotline',
     ticketChanged: async (tx: DbOrTx, { ticket: t, at }) => {
       if (t.channel !== 'hotline' || !t.externalId) return;
       await hotlineRepo.upsert(tx, {

@@ -148,7 +148,7 @@ export class Open311Service {
     private readonly catalogue: TicketCatalogue,
     private readonly opts: { now?: () => Date } = {},
   ) {
-    const sink: TicketEventSink = { ticketChanged: (tx, change) => this.ticketChanged(tx, change) };
+    const sink: TicketEventSink = { cares: async (t) => t.channel === 'open311', ticketChanged: (tx, change) => this.ticketChanged(tx, change) };
     tickets.addSink(sink);
   }
 

@@ -47,6 +47,11 @@ export const regionRepo = {
     return r.length > 0;
   },
 
+  /** Every region's path and name under a prefix (a city: about a thousand rows). */
+  async namesUnder(db: DbOrTx, pathPrefix: string): Promise<{ path: string; name: string }[]> {
+    return db.select({ path: regions.path, name: regions.name }).from(regions).where(like(regions.path, `${pathPrefix}%`));
+  },
+
   async getMany(db: DbOrTx, codes: string[]): Promise<Pick<RegionRow, 'code' | 'name' | 'level'>[]> {
     if (!codes.length) return [];
     return db.select({ code: regions.code, name: regions.name, level: regions.level }).from(regions).where(inArray(regions.code, codes));

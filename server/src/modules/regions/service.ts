@@ -339,6 +339,11 @@ export class RegionService {
     return (await regionRepo.children(this.db, code)).map(toRegionDto);
   }
 
+  /** Names of every region under a path prefix, by path (for caches that label places). */
+  async namesUnder(pathPrefix: string): Promise<{ path: string; name: string }[]> {
+    return regionRepo.namesUnder(this.db, pathPrefix);
+  }
+
   async namesOf(codes: string[]) {
     return regionRepo.getMany(this.db, codes);
   }

@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { rows, type DbOrTx } from '../../platform/db/client.js';
-import { ticketEvents, ticketNotices, tickets, ticketUnits } from './schema.js';
+import { ticketEvents, ticketNotices, tickets, ticketStatDeltas, ticketUnits } from './schema.js';
+import type { DeltaRow } from './statsLedger.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type TicketInsert = typeof tickets.$inferInsert;
@@ -14,6 +15,28 @@ export const ticketRepo = {
   async nextId(db: DbOrTx): Promise<number> {
     const r = await rows<{ id: string }>(db, sql`SELECT nextval(pg_get_serial_sequence('tickets', 'id'))::text AS id`);
     return Number(r[0]!.id);
+  },
+
+  async nextIds(db: DbOrTx, n: number): Promise<number[]> {
+    const r = await rows<{ id: string }>(db, sql`SELECT nextval(pg_get_serial_sequence('tickets', 'id'))::text AS id FROM generate_series(1, ${n})`);
+    return r.map((x) => Number(x.id)).sort((a, b) => a - b);
+  },
+
+  /**
+   * A new ticket with everything that goes with it, as one statement of data-modifying CTEs:
+   * one round trip, and atomic without an explicit transaction.
+   */
+  async insertWithTrail(
+    db: DbOrTx,
+    w: { ticket: TicketInsert; events: EventInsert[]; notices: NoticeInsert[]; deltas: DeltaRow[]; unit: { unitKey: string; name: string; regionPath: string } | null; audit: SQLWrapper },
+  ): Promise<void> {
+    const parts: SQL[] = [sql`t AS (${db.insert(tickets).values(w.ticket).getSQL()})`];
+    if (w.events.length) parts.push(sql`e AS (${db.insert(ticketEvents).values(w.events).getSQL()})`);
+    if (w.notices.length) parts.push(sql`n AS (${db.insert(ticketNotices).values(w.notices).getSQL()})`);
+    if (w.deltas.length) parts.push(sql`d AS (${db.insert(ticketStatDeltas).values(w.deltas).getSQL()})`);
+    if (w.unit) parts.push(sql`u AS (${db.insert(ticketUnits).values(w.unit).onConflictDoNothing().getSQL()})`);
+    parts.push(sql`a AS (${w.audit.getSQL()})`);
+    await db.execute(sql`WITH ${sql.join(parts, sql`, `)} SELECT 1`);
   },
 
   async insert(db: DbOrTx, t: TicketInsert): Promise<TicketRow> {

@@ -2,7 +2,7 @@ import { and, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { AppError, invalidField } from '../../platform/errors/index.js';
 import { authorize, type Actor } from '../../platform/scope/index.js';
-import { recordAudit, SYSTEM_CONTEXT, type AuditContext } from '../../platform/audit/index.js';
+import { auditInsert, recordAudit, SYSTEM_CONTEXT, type AuditContext } from '../../platform/audit/index.js';
 import { chinaDate, endOfChinaDay, type WorkCalendar } from '../../platform/calendar/index.js';
 import { maskPhone, normalisePii, type PiiCipher } from '../../platform/pii/index.js';
 import { canonicalFromPath, parseRegionCode } from '../regions/codes.js';
@@ -11,7 +11,7 @@ import { ticketNotices, tickets } from './schema.js';
 import { ticketRepo, type EventInsert, type NoticeInsert, type TicketRow } from './repo.js';
 import type { TicketCatalogue, DispatchTarget } from './catalogue.js';
 import { AUTO_CLOSE_HOURS, dueAt, dueState, nextTimer, type Limit } from './deadlines.js';
-import { deltas, recordDeltas } from './statsLedger.js';
+import { deltaRows, deltas, recordDeltas } from './statsLedger.js';
 import {
   availableActions,
   check,
@@ -45,6 +45,8 @@ export interface BuildingLocator {
  * (webhooks, the 12345 exchange) lands or vanishes with the change itself.
  */
 export interface TicketEventSink {
+  /** Whether a new ticket concerns this sink at all (asked outside any transaction); absent = always. */
+  cares?(ticket: TicketRow): Promise<boolean>;
   ticketChanged(tx: DbOrTx, change: { ticket: TicketRow; before: TicketRow | null; actions: string[]; note: string | null; at: Date }): Promise<void>;
 }
 
@@ -79,6 +81,56 @@ interface StepResult {
 }
 
 const HOUR = 3600_000;
+/** Ticket ids taken per round trip to the sequence. Gaps after a restart are harmless. */
+const ID_BLOCK = 20;
+
+/** A new ticket's columns before anything has happened to it (the table's defaults). */
+const EMPTY_TICKET: Omit<TicketRow, 'id' | 'no' | 'channel' | 'type' | 'categoryCode' | 'status' | 'title' | 'description' | 'regionCode' | 'regionPath' | 'createdAt' | 'updatedAt'> = {
+  priority: 'normal',
+  lng: null,
+  lat: null,
+  address: null,
+  buildingId: null,
+  reporterUserId: null,
+  reporterName: null,
+  reporterPhoneEnc: null,
+  reporterPhoneMasked: null,
+  anonymous: false,
+  personId: null,
+  householdId: null,
+  externalId: null,
+  tier: null,
+  assigneePath: null,
+  assigneeDept: null,
+  assigneeName: null,
+  leaderName: null,
+  respondDueAt: null,
+  resolveDueAt: null,
+  pausedAt: null,
+  extensionDays: null,
+  acceptedAt: null,
+  dispatchedAt: null,
+  respondedAt: null,
+  handledAt: null,
+  verifiedAt: null,
+  closedAt: null,
+  rating: null,
+  ratingNote: null,
+  reopenCount: 0,
+  supervisedCount: 0,
+  escalations: 0,
+  respondOverdue: false,
+  resolveOverdue: false,
+  warned: [],
+  timerAt: null,
+  timerKind: null,
+  mergedIntoId: null,
+  photos: [],
+  handlePhotos: [],
+  handleNote: null,
+  refuseReason: null,
+  version: 0,
+};
 /** Timeline notes of steps a request chains by itself. */
 const FOLLOW_UP_NOTE: Partial<Record<TicketAction, string>> = { verify: '网格员自办，自动核查', dispatch: '按派单目录派单', escalate: '系统自动提级' };
 const now0 = () => new Date();
@@ -94,6 +146,9 @@ const needNote = (field = 'note') => invalidField(field, 'required', { zh: '请�
 
 export class TicketService {
   private readonly names = new Map<string, string>();
+  private readonly loadedCities = new Set<string>();
+  /** Ticket ids taken from the sequence a block at a time (one round trip per block, not per ticket). */
+  private idBlock: number[] = [];
 
   constructor(
     private readonly db: Db,
@@ -111,6 +166,18 @@ export class TicketService {
   /** Register a listener for ticket changes (integrations wire theirs at start-up). */
   addSink(sink: TicketEventSink): void {
     (this.deps.sinks ??= []).push(sink);
+  }
+
+  /** Does any integration want to write for this new ticket? (Asked before the transaction.) */
+  private async sinksCare(t: TicketRow): Promise<boolean> {
+    for (const s of this.deps.sinks ?? []) if (!s.cares || (await s.cares(t))) return true;
+    return false;
+  }
+
+  /** The next ticket id; ids come from the sequence in blocks of ID_BLOCK. */
+  private async nextTicketId(): Promise<number> {
+    if (!this.idBlock.length) this.idBlock = await ticketRepo.nextIds(this.db, ID_BLOCK);
+    return this.idBlock.shift()!;
   }
 
   private async notifySinks(tx: DbOrTx, change: Parameters<TicketEventSink['ticketChanged']>[1]): Promise<void> {
@@ -176,7 +243,14 @@ export class TicketService {
   private async ensureNames(paths: string[]): Promise<Map<string, string>> {
     const missing = [...new Set(paths)].filter((p) => !this.names.has(p));
     if (missing.length) {
-      for (const r of await this.regions.namesOf(missing.map(canonicalFromPath))) this.names.set(parseRegionCode(r.code)!.path, r.name);
+      // A miss loads the whole city once (about a thousand names) rather than one query per new grid.
+      const cities = [...new Set(missing.map((p) => p.slice(0, 4)))].filter((c) => !this.loadedCities.has(c));
+      for (const c of cities) {
+        for (const r of await this.regions.namesUnder(c)) this.names.set(r.path, r.name);
+        this.loadedCities.add(c);
+      }
+      const still = missing.filter((p) => !this.names.has(p));
+      if (still.length) for (const r of await this.regions.namesOf(still.map(canonicalFromPath))) this.names.set(parseRegionCode(r.code)!.path, r.name);
     }
     return this.names;
   }
@@ -225,66 +299,78 @@ export class TicketService {
     const names = await this.ensureNames(this.chainPaths(place.regionPath).concat(target.path));
     const selfFound = role === 'grid_worker' && !via && place.regionPath.startsWith(actor!.scopePath!.slice(0, 15));
 
-    const ticket = await this.db.transaction(async (tx) => {
-      const id = await ticketRepo.nextId(tx);
-      let t = await ticketRepo.insert(tx, {
-        id,
-        no: `GW${chinaDate(at).replaceAll('-', '')}-${String(id).padStart(6, '0')}`,
-        channel,
-        type: (body.type ?? 'report') satisfies TicketType,
-        categoryCode: category.code,
-        status: 'reported',
-        priority: body.priority ?? 'normal',
-        title: body.title?.trim() || category.name,
-        description: body.description,
-        lng: place.lng,
-        lat: place.lat,
-        address: body.address ?? place.address,
-        buildingId: body.buildingId ?? null,
-        regionCode: place.regionCode,
-        regionPath: place.regionPath,
-        // Staff entering a call or a visit record someone else's matter: they are in the
-        // timeline as the recorder, not the reporter (no "please rate" for them).
-        reporterUserId: role === 'resident' || role === 'grid_worker' ? actor!.id : null,
-        reporterName: via?.reporterName ?? (role === 'resident' || role === 'grid_worker' ? actor!.displayName : (body.reporterName ?? null)),
-        reporterPhoneEnc: phoneNorm ? this.pii.encrypt(phoneNorm) : null,
-        reporterPhoneMasked: phoneNorm ? maskPhone(phoneNorm) : null,
-        anonymous: body.anonymous ?? false,
-        personId: body.personId ?? null,
-        householdId: body.householdId ?? null,
-        externalId: via?.externalId ?? null,
-        // An exchange's own deadline (the 12345 hotline's 办理时限) replaces the catalogue's.
-        ...(via?.resolveDueAt ? { resolveDueAt: via.resolveDueAt } : {}),
-        photos: body.photos ?? [],
-        createdAt: at,
-        updatedAt: at,
-      });
-      const by: By = actor ? { actor, name: actor.displayName } : SYSTEM;
-      const events: Omit<EventInsert, 'ticketId'>[] = [{ at, actorUserId: actor?.id ?? null, actorName: by.name, action: 'report', fromStatus: null, toStatus: 'reported', note: null, data: { channel, ...(via?.extra ?? {}) } }];
-      const notices: Omit<NoticeInsert, 'ticketId'>[] = [];
-      const before = null;
-      if (selfFound) {
-        // Found by the grid's own worker: the platform's acceptance is the worker's report.
-        const pre: Prepared = { calendar, catalogueTarget: target, names };
-        for (const step of ['accept', 'dispatch'] as const) {
-          const r = this.step(t, step, by, {}, at, pre);
-          t = r.next;
-          events.push(...r.events);
-          notices.push(...r.notices);
-        }
-        const { id: _id, ...patch } = t;
-        t = await ticketRepo.update(tx, t.id, { ...patch, ...this.withTimer(t), version: 1 });
-        await ticketRepo.upsertUnit(tx, unitKey(t.tier as Tier, t.assigneePath!, t.assigneeDept), t.assigneeName!, t.assigneePath!);
-      } else {
-        notices.push({ recipient: `grid:${place.regionPath.slice(0, 15)}`, kind: 'reported', message: `新反映待受理：${t.title}`, createdAt: at });
+    const id = await this.nextTicketId();
+    let t: TicketRow = {
+      ...EMPTY_TICKET,
+      id,
+      no: `GW${chinaDate(at).replaceAll('-', '')}-${String(id).padStart(6, '0')}`,
+      channel,
+      type: (body.type ?? 'report') satisfies TicketType,
+      categoryCode: category.code,
+      status: 'reported',
+      priority: body.priority ?? 'normal',
+      title: body.title?.trim() || category.name,
+      description: body.description,
+      lng: place.lng,
+      lat: place.lat,
+      address: body.address ?? place.address,
+      buildingId: body.buildingId ?? null,
+      regionCode: place.regionCode,
+      regionPath: place.regionPath,
+      // Staff entering a call or a visit record someone else's matter: they are in the
+      // timeline as the recorder, not the reporter (no "please rate" for them).
+      reporterUserId: role === 'resident' || role === 'grid_worker' ? actor!.id : null,
+      reporterName: via?.reporterName ?? (role === 'resident' || role === 'grid_worker' ? actor!.displayName : (body.reporterName ?? null)),
+      reporterPhoneEnc: phoneNorm ? this.pii.encrypt(phoneNorm) : null,
+      reporterPhoneMasked: phoneNorm ? maskPhone(phoneNorm) : null,
+      anonymous: body.anonymous ?? false,
+      personId: body.personId ?? null,
+      householdId: body.householdId ?? null,
+      externalId: via?.externalId ?? null,
+      // An exchange's own deadline (the 12345 hotline's 办理时限) replaces the catalogue's.
+      resolveDueAt: via?.resolveDueAt ?? null,
+      photos: body.photos ?? [],
+      createdAt: at,
+      updatedAt: at,
+    };
+    const by: By = actor ? { actor, name: actor.displayName } : SYSTEM;
+    const events: Omit<EventInsert, 'ticketId'>[] = [{ at, actorUserId: actor?.id ?? null, actorName: by.name, action: 'report', fromStatus: null, toStatus: 'reported', note: null, data: { channel, ...(via?.extra ?? {}) } }];
+    const notices: Omit<NoticeInsert, 'ticketId'>[] = [];
+    if (selfFound) {
+      // Found by the grid's own worker: the platform's acceptance is the worker's report.
+      const pre: Prepared = { calendar, catalogueTarget: target, names };
+      for (const step of ['accept', 'dispatch'] as const) {
+        const r = this.step(t, step, by, {}, at, pre);
+        t = r.next;
+        events.push(...r.events);
+        notices.push(...r.notices);
       }
-      await ticketRepo.insertEvents(tx, events.map((e) => ({ ...e, ticketId: t.id })));
-      await ticketRepo.insertNotices(tx, notices.map((n) => ({ ...n, ticketId: t.id })));
-      await recordDeltas(tx, deltas(before, t));
-      await recordAudit(tx, ctx, { action: 'ticket.report', entityType: 'ticket', entityId: t.id, scopePath: t.regionPath, after: { no: t.no, channel, categoryCode: t.categoryCode, status: t.status } });
-      await this.notifySinks(tx, { ticket: t, before: null, actions: events.map((e) => e.action), note: null, at });
-      return t;
-    });
+      t = { ...t, ...this.withTimer(t), version: 1 };
+    } else {
+      notices.push({ recipient: `grid:${place.regionPath.slice(0, 15)}`, kind: 'reported', message: `新反映待受理：${t.title}`, createdAt: at });
+    }
+    const ticket = t;
+    // The ticket, its timeline, notices, metric deltas and audit entry go in one statement (one
+    // round trip, atomic by itself); a transaction is opened only when an integration must write too.
+    const write = async (q: DbOrTx) => {
+      await ticketRepo.insertWithTrail(q, {
+        ticket,
+        events: events.map((e) => ({ ...e, ticketId: ticket.id })),
+        notices: notices.map((n) => ({ ...n, ticketId: ticket.id })),
+        deltas: deltaRows(deltas(null, ticket)),
+        unit: selfFound ? { unitKey: unitKey(ticket.tier as Tier, ticket.assigneePath!, ticket.assigneeDept), name: ticket.assigneeName!, regionPath: ticket.assigneePath! } : null,
+        audit: auditInsert(q, ctx, { action: 'ticket.report', entityType: 'ticket', entityId: ticket.id, scopePath: ticket.regionPath, after: { no: ticket.no, channel, categoryCode: ticket.categoryCode, status: ticket.status } }),
+      });
+    };
+    const change = { ticket, before: null, actions: events.map((e) => e.action), note: null, at };
+    if (await this.sinksCare(ticket)) {
+      await this.db.transaction(async (tx) => {
+        await write(tx);
+        await this.notifySinks(tx, change);
+      });
+    } else {
+      await write(this.db);
+    }
     return { ...this.dto(actor ?? null, ticket, names, await this.catalogue.categoryNames()), duplicates: duplicates.filter((d) => d.id !== ticket.id) };
   }
 

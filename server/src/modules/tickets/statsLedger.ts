@@ -78,10 +78,16 @@ export function deltas(before: StatInput | null, after: StatInput | null): Contr
   return out.filter((d) => STAT_COUNTERS.some((k) => d.counts[k] !== 0));
 }
 
+export type DeltaRow = typeof ticketStatDeltas.$inferInsert;
+
+export function deltaRows(rows: Contribution[]): DeltaRow[] {
+  return rows.map((r) => ({ month: r.month, regionPath: r.regionPath, categoryTop: r.categoryTop, unitKey: r.unitKey, ...r.counts }));
+}
+
 /** Append deltas (in the transition's transaction): an insert, never a hot-row update. */
 export async function recordDeltas(tx: DbOrTx, rows: Contribution[]): Promise<void> {
   if (!rows.length) return;
-  await tx.insert(ticketStatDeltas).values(rows.map((r) => ({ month: r.month, regionPath: r.regionPath, categoryTop: r.categoryTop, unitKey: r.unitKey, ...r.counts })));
+  await tx.insert(ticketStatDeltas).values(deltaRows(rows));
 }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);

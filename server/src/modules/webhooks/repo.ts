@@ -42,6 +42,10 @@ export const webhookRepo = {
   },
 
   /** Active endpoints whose region contains a ticket at `regionPath`. */
+  async allActive(db: DbOrTx): Promise<Pick<EndpointRow, 'id' | 'events' | 'regionPath'>[]> {
+    return db.select({ id: webhookEndpoints.id, events: webhookEndpoints.events, regionPath: webhookEndpoints.regionPath }).from(webhookEndpoints).where(eq(webhookEndpoints.active, true));
+  },
+
   async activeCovering(db: DbOrTx, regionPath: string): Promise<Pick<EndpointRow, 'id' | 'events'>[]> {
     return db
       .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })

@@ -75,6 +75,9 @@ async function eachLimited<T>(items: T[], n: number, fn: (x: T) => Promise<void>
  * Webhook endpoints, the outbox written inside ticket transactions, and the delivery loop.
  * Register `sink` with TicketService.addSink; run `deliverDue` from a timer in every process.
  */
+/** How long another process's endpoint edits may take to reach this one. */
+const ENDPOINT_CACHE_MS = 5_000;
+
 export class WebhookService {
   private readonly o: Required<Omit<WebhookOptions, 'now' | 'fetch'>>;
 
@@ -92,12 +95,27 @@ export class WebhookService {
   }
 
   /** Writes one outbox row per raised event and interested endpoint, in the change's transaction. */
-  readonly sink: TicketEventSink = { ticketChanged: (tx, change) => this.ticketChanged(tx, change) };
+  readonly sink: TicketEventSink = {
+    cares: async (t) => (await this.activeEndpoints(this.db)).some((e) => t.regionPath.startsWith(e.regionPath)),
+    ticketChanged: (tx, change) => this.ticketChanged(tx, change),
+  };
+
+  /**
+   * Active endpoints, cached for a few seconds: every ticket change asks, and intake is hot.
+   * Edits in this process take effect at once; another process's within ENDPOINT_CACHE_MS.
+   */
+  private endpointCache: { at: number; rows: Pick<EndpointRow, 'id' | 'events' | 'regionPath'>[] } | null = null;
+
+  private async activeEndpoints(db: DbOrTx): Promise<Pick<EndpointRow, 'id' | 'events' | 'regionPath'>[]> {
+    const now = Date.now();
+    if (!this.endpointCache || now - this.endpointCache.at > ENDPOINT_CACHE_MS) this.endpointCache = { at: now, rows: await webhookRepo.allActive(db) };
+    return this.endpointCache.rows;
+  }
 
   private async ticketChanged(tx: DbOrTx, change: TicketChange): Promise<void> {
     const types = eventsOf(change);
     if (!types.length) return;
-    const endpoints = await webhookRepo.activeCovering(tx, change.ticket.regionPath);
+    const endpoints = (await this.activeEndpoints(tx)).filter((e) => change.ticket.regionPath.startsWith(e.regionPath));
     if (!endpoints.length) return;
     const rows: DeliveryInsert[] = [];
     for (const type of types) {
@@ -160,6 +178,7 @@ export class WebhookService {
     const secret = newWebhookSecret();
     const at = this.now();
     const row = await this.db.transaction(async (tx) => {
+      this.endpointCache = null;
       const e = await webhookRepo.insertEndpoint(tx, {
         url,
         description: body.description?.trim() || null,
@@ -194,6 +213,7 @@ export class WebhookService {
     }
     const row = await this.db.transaction(async (tx) => {
       const r = await webhookRepo.updateEndpoint(tx, id, patch);
+      this.endpointCache = null;
       await recordAudit(tx, ctx, {
         action: 'webhook.update',
         entityType: 'webhook',
@@ -211,6 +231,7 @@ export class WebhookService {
     const { e } = await this.load(actor, id);
     await this.db.transaction(async (tx) => {
       await webhookRepo.deleteEndpoint(tx, id);
+      this.endpointCache = null;
       await recordAudit(tx, ctx, { action: 'webhook.delete', entityType: 'webhook', entityId: id, scopePath: e.regionPath, before: { url: e.url, events: e.events } });
     });
   }

@@ -24,7 +24,15 @@ export interface AuditEntryInput {
 
 /** Record a change. Call inside the same transaction as the change so both land or neither. */
 export async function recordAudit(db: DbOrTx, ctx: AuditContext, e: AuditEntryInput): Promise<void> {
-  await db.insert(auditLog).values({
+  await auditInsert(db, ctx, e);
+}
+
+/**
+ * The audit insert as a query not yet run: a hot path (ticket intake) embeds it in the same
+ * statement as the change it records.
+ */
+export function auditInsert(db: DbOrTx, ctx: AuditContext, e: AuditEntryInput) {
+  return db.insert(auditLog).values({
     actorId: ctx.actor?.id ?? null,
     actorUsername: ctx.actor?.username ?? null,
     actorRole: ctx.actor?.role ?? null,
