@@ -242,9 +242,15 @@ export async function run({ db, quick, log }) {
     const floorMs = await copyFile(database, `bench_persons (${PERSON_COLUMNS})`, dump);
     const floorRows = await countRows(database.db, 'bench_persons');
 
+    log('floor without indexes: the same rows into a bare table with the persons columns …');
+    await database.db.execute(sql.raw('CREATE TABLE bench_persons_bare (LIKE persons INCLUDING DEFAULTS)'));
+    const bareMs = await copyFile(database, `bench_persons_bare (${PERSON_COLUMNS})`, dump);
+    const bareRows = await countRows(database.db, 'bench_persons_bare');
+
     const importRate = (N / importMs) * 1000;
     const copyRate = (copied / copyMs) * 1000;
     const floorRate = (floorRows / floorMs) * 1000;
+    const bareRate = (bareRows / bareMs) * 1000;
     const ratio = importRate / copyRate;
     return {
       metrics: [
@@ -252,12 +258,14 @@ export async function run({ db, quick, log }) {
         { metric: 'import.copy_ratio', value: ratio, unit: '×', ...(db === 'postgres' ? { target: '>= 0.4' } : {}) },
         { metric: 'import.peak_rss', value: peak.rss / 1048576, unit: 'MB', target: '<= 500' },
         { metric: 'persons_copy_floor.rate', value: floorRate, unit: 'rows/s', baseline: copyRate },
+        { metric: 'persons_bare_floor.rate', value: bareRate, unit: 'rows/s', baseline: copyRate },
       ],
       notes: [
         `${N.toLocaleString('en-US')} rows, ${(size / 1048576).toFixed(0)} MB CSV; import ${(importMs / 1000).toFixed(1)} s, COPY ${(copyMs / 1000).toFixed(1)} s`,
         `import counts: created ${batch.created}, updated ${batch.updated}, unchanged ${batch.unchanged}, error rows ${batch.errorRows}, conflicts ${batch.conflicts}; persons +${landed}`,
         `RSS before the import ${Math.round(rssBefore / 1048576)} MB (server code and database open), peak during it ${Math.round(peak.rss / 1048576)} MB; peak JS heap ${Math.round(peak.heap / 1048576)} MB, peak external ${Math.round(peak.external / 1048576)} MB${db === 'pglite' ? ' (mostly the embedded database)' : ''}`,
         'persons_copy_floor: COPY of the finished persons rows (encrypted ID and phone, hashes, masks, name grams, provenance) into a table with the persons indexes — what any import must at least pay to write them',
+        `persons_bare_floor: the same rows into a table with no index at all (${(fs.statSync(dump).size / floorRows).toFixed(0)} bytes a row as CSV, against ${(size / N).toFixed(0)} in the file) — what writing rows this wide costs before any index`,
       ],
     };
   } finally {

@@ -61,6 +61,30 @@ describe('CSV reader', () => {
     await expect(openSheet(path.join(dir, 'missing.csv'), 'csv')).rejects.toBeInstanceOf(FileReadError);
   });
 
+  it('hands out the same rows in batches, the last one short', async () => {
+    const file = write('batches.csv', ['a,b', ...Array.from({ length: 7 }, (_, i) => `${i},x`)].join('\n'));
+    const sheet = await openSheet(file, 'csv');
+    const out: SheetRow[][] = [];
+    for await (const b of sheet.batches(3)) out.push(b);
+    sheet.close();
+    expect(out.map((b) => b.map((r) => r.rowNo))).toEqual([[2, 3, 4], [5, 6, 7], [8]]);
+    expect(out.flat()).toEqual((await readAll(file, 'csv')).rows);
+  });
+
+  it('names the row near a parse error, reading row by row or in batches', async () => {
+    const file = write('broken.csv', 'a,b\n1,x\n2,"never closed\n3,y\n');
+    const byRow = await readAll(file, 'csv').catch((e: Error) => e);
+    const sheet = await openSheet(file, 'csv');
+    const byBatch = await (async () => {
+      for await (const _ of sheet.batches(10)) void _;
+    })().catch((e: Error) => e);
+    sheet.close();
+    expect(byRow).toBeInstanceOf(FileReadError);
+    expect(byBatch).toBeInstanceOf(FileReadError);
+    expect((byBatch as Error).message).toBe((byRow as Error).message);
+    expect((byBatch as Error).message).toMatch(/^第 3 行附近/);
+  });
+
   it('reports progress by bytes read', async () => {
     const body = '姓名\n' + Array.from({ length: 50_000 }, (_, i) => `居民${i}`).join('\n');
     const sheet = await openSheet(write('e.csv', body), 'csv');

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import { setImmediate as breathe } from 'node:timers/promises';
+import pg from 'pg';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
+import * as tables from '../../platform/db/tables.js';
 import { recordAudit, type AuditContext } from '../../platform/audit/index.js';
 import type { Actor } from '../../platform/scope/index.js';
 import type { ImportSource } from '../../platform/provenance/index.js';
@@ -8,7 +11,7 @@ import type { RegionService } from '../regions/service.js';
 import type { HousingService } from '../housing/service.js';
 import type { PeopleService } from '../people/service.js';
 import type { ImportKind } from './fields.js';
-import { FileReadError, inBatches, openSheet, type FileFormat, type Sheet } from './fileReader.js';
+import { FileReadError, openSheet, type FileFormat, type Sheet } from './fileReader.js';
 import { importsRepo, type BatchCounts, type BatchRow } from './repo.js';
 import { HouseRowValidator, OrgRowValidator, PeopleRowValidator, Places, tagLookup, type ColumnPlan, type RowIssue, type RowValidator } from './rowValidator.js';
 import type { MergeCounts, RecordMerger } from './recordMerger.js';
@@ -16,14 +19,21 @@ import type { MergeCounts, RecordMerger } from './recordMerger.js';
 /**
  * How an import uses the database, measured with the import benchmark. With PostgreSQL the merge
  * runs in another process: two merge streams and two batches read ahead keep both busy, and
- * 5,000-row batches are faster than 2,000. PGlite runs in this thread: nothing to overlap, and
- * 1,000-row batches are as fast there and keep its memory (and so the process's) lower.
+ * 5,000-row batches are faster than 2,000; new people go in with COPY (see peopleCopy.ts).
+ * PGlite runs in this thread: nothing to overlap, and 1,000-row batches are as fast there and
+ * keep its memory (and so the process's) lower.
  */
 export const IMPORT_TUNING = {
-  postgres: { mergeStreams: 2, readAhead: 2, batchRows: 5000 },
-  pglite: { mergeStreams: 1, readAhead: 0, batchRows: 1000 },
+  postgres: { mergeStreams: 2, readAhead: 2, batchRows: 5000, copy: true },
+  pglite: { mergeStreams: 1, readAhead: 0, batchRows: 1000, copy: false },
 } as const;
-export type ImportTuning = { mergeStreams: number; readAhead: number; batchRows: number };
+export type ImportTuning = {
+  mergeStreams: number;
+  readAhead: number;
+  batchRows: number;
+  /** PostgreSQL only: write new people with COPY instead of one INSERT from a JSON document. */
+  copy?: boolean;
+};
 
 export interface ImportJob {
   batch: BatchRow;
@@ -46,10 +56,50 @@ export interface ImportProgress {
 
 export const zeroCounts = (): BatchCounts => ({ totalRows: 0, okRows: 0, errorRows: 0, created: 0, updated: 0, unchanged: 0, conflicts: 0 });
 
-/** Thrown inside a dry run's transaction to roll it back while carrying its exact counts out. */
+/** Thrown inside a dry run's transaction to roll it back while carrying its result out. */
 class DryRunRollback extends Error {
-  constructor(readonly counts: MergeCounts) {
+  constructor(readonly value: unknown) {
     super('dry run');
+  }
+}
+
+/** The pool under a node-postgres Drizzle database; null on PGlite. */
+function poolOf(db: Db): pg.Pool | null {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return client instanceof pg.Pool ? client : null;
+}
+
+const onClient = new WeakMap<pg.PoolClient, Db>();
+/** A Drizzle handle on one pooled connection (kept per connection: the pool reuses them). */
+function drizzleOn(client: pg.PoolClient): Db {
+  let db = onClient.get(client);
+  if (!db) onClient.set(client, (db = drizzle({ client, schema: tables }) as unknown as Db));
+  return db;
+}
+
+/**
+ * A transaction on one pooled connection, handing out the connection too (for COPY). Commits,
+ * or with `commit` false always rolls back (dry runs); a connection that cannot roll back is
+ * discarded rather than returned to the pool.
+ */
+async function onConnection<T>(pool: pg.Pool, commit: boolean, fn: (tx: DbOrTx, client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+  } catch (e) {
+    client.release(e as Error);
+    throw e;
+  }
+  let broken: Error | undefined;
+  try {
+    const out = await fn(drizzleOn(client), client);
+    await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+    return out;
+  } catch (e) {
+    await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+    throw e;
+  } finally {
+    client.release(broken);
   }
 }
 
@@ -102,7 +152,12 @@ export interface RunnerDeps {
  * transaction together with its error rows and its share of the progress counts.
  */
 export class ImportRunner {
-  constructor(private readonly deps: RunnerDeps) {}
+  /** Set when merges run on pooled PostgreSQL connections with COPY. */
+  private readonly pool: pg.Pool | null;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.pool = deps.tuning.copy ? poolOf(deps.db) : null;
+  }
 
   private async validator(kind: ImportKind, plan: ColumnPlan, places: Places): Promise<RowValidator<unknown>> {
     if (kind === 'people') return new PeopleRowValidator(plan, places, this.deps.people, tagLookup((await this.deps.people.catalogue()).tags));
@@ -131,7 +186,7 @@ export class ImportRunner {
       const places = new Places(db, this.deps.regions, this.deps.housing, batch.scopePath);
       const validator = await this.validator(kind, job.plan, places);
       const src: ImportSource = { dept: batch.source, batchId: batch.id, at: batch.createdAt };
-      for await (const rows of inBatches(sheet.rows, batchRows)) {
+      for await (const rows of sheet.batches(batchRows)) {
         const v = await validator.validate(rows);
         const byStream = streams.map((): unknown[] => []);
         for (const item of v.items) byStream[partitionOf(NATURAL_KEY[kind](item)) % mergeStreams]!.push(item);
@@ -178,34 +233,45 @@ export class ImportRunner {
     return done;
   }
 
+  /**
+   * A transaction for one slice: on a pooled PostgreSQL connection when COPY is on (the merge
+   * gets the connection), else Drizzle's. With `commit` false it is rolled back and `fn`'s
+   * result returned all the same.
+   */
+  private async transaction<T>(commit: boolean, fn: (tx: DbOrTx, client: pg.PoolClient | null) => Promise<T>): Promise<T> {
+    if (this.pool) return onConnection(this.pool, commit, fn);
+    if (commit) return this.deps.db.transaction((tx) => fn(tx, null));
+    try {
+      await this.deps.db.transaction(async (tx) => {
+        throw new DryRunRollback(await fn(tx, null));
+      });
+      throw new Error('unreachable');
+    } catch (e) {
+      if (!(e instanceof DryRunRollback)) throw e;
+      return e.value as T;
+    }
+  }
+
   /** Merge one slice in its own transaction, with its error rows and its share of the counts. */
   private async commit(job: ImportJob, slice: Slice, src: ImportSource, counts: BatchCounts): Promise<void> {
     const { db, merger } = this.deps;
-    const merge = async (tx: DbOrTx) => {
+    const merge = async (tx: DbOrTx, client: pg.PoolClient | null) => {
       await importsRepo.lockPartitions(tx, slice.partitions);
-      return merger.merge(tx, job.batch.kind as ImportKind, slice.items, src);
+      return merger.merge(tx, job.batch.kind as ImportKind, slice.items, src, client);
     };
     const delta = (m: MergeCounts): BatchCounts => ({ totalRows: slice.rows, okRows: slice.okRows, errorRows: slice.errorRows, ...m });
     const errorRows = slice.issues.map(({ rowNo, field, rule, severity, message, value }) => ({ rowNo, field, rule, severity, message, value }));
     let d: BatchCounts;
     if (!job.batch.dryRun) {
-      d = await db.transaction(async (tx) => {
-        const c = delta(await merge(tx));
+      d = await this.transaction(true, async (tx, client) => {
+        const c = delta(await merge(tx, client));
         await importsRepo.insertErrors(tx, job.batch.id, errorRows);
         await importsRepo.addProgress(tx, job.batch.id, c);
         return c;
       });
     } else {
       // Same merge, rolled back: the preview counts are the real ones, and nothing but the batch record and its errors is kept.
-      try {
-        await db.transaction(async (tx) => {
-          throw new DryRunRollback(await merge(tx));
-        });
-        throw new Error('unreachable');
-      } catch (e) {
-        if (!(e instanceof DryRunRollback)) throw e;
-        d = delta(e.counts);
-      }
+      d = delta(await this.transaction(false, merge));
       await importsRepo.insertErrors(db, job.batch.id, errorRows);
       await importsRepo.addProgress(db, job.batch.id, d);
     }

@@ -407,6 +407,93 @@ describe('file formats, templates and dry runs', () => {
   }, 120_000);
 });
 
+describe('the PostgreSQL bulk path (new people by COPY)', () => {
+  /** The same people twice: ID sequences differ in the middle digit only, so sex and birth date match. */
+  const ids = (mid: string) => [`150302198001010${mid}1`, `150302198102020${mid}2`, `150302198203030${mid}3`, `150302198304040${mid}4`].map(id);
+  const tricky = (mid: string) => {
+    const [a, b, c, d] = ids(mid);
+    return csv([
+      ['姓名', '身份证号', '联系电话', '民族', '政治面貌', '户籍地址', '现住址', '所属网格', '人员类别'],
+      ['"反\\斜\\杠"', a!, '13800001001', '汉族', '', '"新华街\t1号\\N"', '海勃湾区测试小区1号楼1单元101室', '', '低保对象、独居老人'],
+      ['"引""号{,}"', b!, '', '', '中共党员', '', '', g1, ''],
+      ['NULL', c!, '0473-1234567', '蒙古族', '群众', '"第一行\n第二行"', '', g1, '困难群众'],
+      ['欧阳 娜娜', d!, '', '', '', '', '', g1, ''],
+    ]);
+  };
+
+  it('stores exactly what the one-statement insert stores', async () => {
+    const s = t.services;
+    const service = (copy: boolean) => new ImportService(t.database.db, s.regions, s.housing, s.people, s.orgs, { uploadDir: tmp, tuning: { ...IMPORT_TUNING[t.database.kind], copy } });
+    const adminActor = actorFromUser((await authRepo.findByUsername(t.database.db, 'admin'))!);
+    const run = async (copy: boolean, mid: string) => {
+      const file = path.join(tmp, `tricky-${mid}.csv`);
+      fs.writeFileSync(file, tricky(mid));
+      const b = await service(copy).runNow(adminActor, { filePath: file, fileName: 'tricky.csv', sha256: 'x'.repeat(64), source: '民政局', kind: 'people' }, SYSTEM_CONTEXT);
+      expect(b).toMatchObject({ status: 'done', totalRows: 4, created: 4, errorRows: 0 });
+      return rows<Record<string, unknown>>(
+        t.database.db,
+        sql`SELECT name, name_grams, sex, birth_date::text, phone_hash IS NULL AS no_phone, phone_masked, ethnicity, registered_address, house_id, region_path,
+                   political_status, status, tags, version, (SELECT array_agg(k || '=' || (provenance -> k ->> 's') ORDER BY k) FROM jsonb_object_keys(provenance) k) AS sources,
+                   (SELECT bool_and((provenance -> k ->> 'b')::int = ${b.id}) FROM jsonb_object_keys(provenance) k) AS this_batch
+            FROM persons WHERE id_hash = ANY(${sql.param(ids(mid).map((n) => s.pii.blindIndex('id', n)))}::text[])
+            ORDER BY birth_date`,
+      );
+    };
+    const byInsert = await run(false, '1');
+    const byCopy = await run(true, '2');
+    expect(byCopy).toHaveLength(4);
+    expect(byCopy).toEqual(byInsert);
+    expect(byCopy.map((r) => r.name)).toEqual(['反\\斜\\杠', '引"号{,}', 'NULL', '欧阳 娜娜']);
+    expect(byCopy[0]).toMatchObject({ registered_address: '新华街\t1号\\N', tags: ['low_income', 'elderly_alone'], political_status: 'masses', this_batch: true });
+    expect(byCopy[0]!.sources).toEqual(['house=民政局', 'name=民政局', 'phone=民政局', 'ethnicity=民政局', 'registeredAddress=民政局'].sort());
+    expect(byCopy[2]).toMatchObject({ registered_address: '第一行\n第二行', phone_masked: '047****4567', political_status: 'masses' });
+  });
+
+  it('falls back to the merge when someone registers a person while the COPY runs', async (ctx) => {
+    if (t.database.kind !== 'postgres') ctx.skip();
+    const racer = id('15030219900101088');
+    const other = id('15030219900202099');
+    const pii = t.services.pii;
+    // Someone else's open transaction has just registered the first person.
+    const client = await t.database.pool!.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`INSERT INTO persons (name, id_enc, id_hash, id_masked, sex, birth_date, region_path) VALUES ($1, $2, $3, $4, 'female', '1990-01-01', $5)`, [
+        '抢先登记',
+        pii.encrypt(racer),
+        pii.blindIndex('id', racer),
+        `${racer.slice(0, 6)}********${racer.slice(-4)}`,
+        parseRegionCode(g1)!.path,
+      ]);
+      const res = await upload('/api/imports', { source: '公安局', kind: 'people' }, { name: 'race.csv', content: csv([['姓名', '身份证号', '联系电话', '所属网格'], ['赛跑者', racer, '13800002001', g1], ['旁观者', other, '', g1]]) });
+      expect(res.statusCode, res.body).toBe(202);
+      // The import's COPY waits on the uncommitted duplicate ID; then the transaction commits.
+      // (Watched from another connection: inside a transaction pg_stat_activity is a snapshot.)
+      for (let i = 0; ; i++) {
+        const waiting = await rows<{ n: number }>(
+          t.database.db,
+          sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY persons%'`,
+        );
+        if (waiting[0]!.n > 0) break;
+        if (i > 200) throw new Error('the import never reached its COPY');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await client.query('COMMIT');
+      await t.services.imports.drain();
+      const b = (await t.app.inject({ url: `/api/imports/${res.json().id}`, headers: { cookie: admin } })).json();
+      expect(b).toMatchObject({ status: 'done', totalRows: 2, created: 1, updated: 1, errorRows: 0 });
+      // Merged into the hand-made record (which had no sources yet), not a second one.
+      const p = await personByIdNumber(racer);
+      expect(p).toMatchObject({ name: '赛跑者', phone: '138****2001' });
+      expect(await rows(t.database.db, sql`SELECT 1 FROM persons WHERE id_hash = ${pii.blindIndex('id', racer)}`)).toHaveLength(1);
+      expect((await personByIdNumber(other)).name).toBe('旁观者');
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+    }
+  });
+});
+
 /** Encode text as GB18030 by inverting the decoder over the two-byte range (Node has no GBK encoder). */
 function gb18030(text: string): Buffer {
   const dec = new TextDecoder('gb18030');

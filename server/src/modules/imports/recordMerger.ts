@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { stamp, type ImportSource, type SourceStamp } from '../../platform/provenance/index.js';
 import { canonicalFromPath } from '../regions/codes.js';
@@ -7,6 +8,7 @@ import type { ImportOrgRow, OrgService } from '../orgs/service.js';
 import { INDUSTRIES } from '../orgs/industries.js';
 import type { ImportKind } from './fields.js';
 import { importsRepo, type NewConflictRow } from './repo.js';
+import { mergePeopleByCopy } from './peopleCopy.js';
 import type { HouseImportRow } from './rowValidator.js';
 
 export interface MergeCounts {
@@ -84,11 +86,12 @@ export class RecordMerger {
     private readonly orgs: OrgService,
   ) {}
 
-  async merge(tx: DbOrTx, kind: ImportKind, items: unknown[], src: ImportSource): Promise<MergeCounts> {
+  /** `client`: the PostgreSQL connection `tx` runs on, when new people may be written with COPY. */
+  async merge(tx: DbOrTx, kind: ImportKind, items: unknown[], src: ImportSource, client: pg.PoolClient | null = null): Promise<MergeCounts> {
     if (!items.length) return { created: 0, updated: 0, unchanged: 0, conflicts: 0 };
     const { counts, drafts } =
       kind === 'people'
-        ? await this.mergePeople(tx, items as ImportedPerson[], src)
+        ? await this.mergePeople(tx, items as ImportedPerson[], src, client)
         : kind === 'houses'
           ? await this.mergeHouses(tx, items as HouseImportRow[], src)
           : await this.mergeOrgs(tx, items as ImportOrgRow[], src);
@@ -114,8 +117,8 @@ export class RecordMerger {
     });
   }
 
-  private async mergePeople(tx: DbOrTx, rows: ImportedPerson[], src: ImportSource) {
-    const r = await this.people.upsertFromImport(tx, rows, src);
+  private async mergePeople(tx: DbOrTx, rows: ImportedPerson[], src: ImportSource, client: pg.PoolClient | null) {
+    const r = client ? await mergePeopleByCopy(tx, client, this.people, rows, src) : await this.people.upsertFromImport(tx, rows, src);
     const houseIds = r.conflicts.filter((c) => c.field === 'house' && typeof c.currentCmp === 'number').map((c) => c.currentCmp as number);
     const houses = houseIds.length ? await this.housing.housesInfo(houseIds, tx) : new Map();
     const drafts: Draft[] = r.conflicts.map((c) => ({

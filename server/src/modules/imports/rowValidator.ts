@@ -180,7 +180,8 @@ class RowCheck {
 
   maxLength(field: string, v: string, max: number): string | null {
     if (!v) return null;
-    if ([...v].length > max) {
+    // Characters, not UTF-16 units; a string no longer than `max` units is within it either way.
+    if (v.length > max && [...v].length > max) {
       this.fail(field, 'max_length', `不能超过 ${max} 个字`);
       return null;
     }
@@ -219,12 +220,18 @@ class RowCheck {
 type RegionVerdict = { ok: true; path: string } | { ok: false; rule: string; message: string };
 const PLACE_LEVELS = new Set(['community', 'grid', 'microgrid']);
 
+/** Houses found by address kept for the rest of the file, at most this many. */
+const HOUSE_CACHE = 50_000;
+
 /**
  * Where rows may land: inside the import's scope, in a community, grid or micro-grid that exists.
- * Region lookups are cached for the whole file (a city has a few thousand codes at most).
+ * Region lookups are cached for the whole file (a city has a few thousand codes at most); so are
+ * the houses found by address, up to HOUSE_CACHE of them (many rows name the same houses, and a
+ * house keeps its address and region), while an address not found is asked again next batch.
  */
 export class Places {
   private readonly regionCache = new Map<string, RegionVerdict>();
+  private readonly houseCache = new Map<string, { id: number; regionPath: string }>();
 
   constructor(
     private readonly db: Db,
@@ -258,8 +265,22 @@ export class Places {
   }
 
   async housesByKey(keys: string[]): Promise<Map<string, { id: number; regionPath: string }>> {
-    const rows = await this.housing.byAddressKeys(this.db, [...new Set(keys)]);
-    return new Map(rows.map((r) => [r.addressKey, { id: r.id, regionPath: r.regionPath }]));
+    const found = new Map<string, { id: number; regionPath: string }>();
+    const todo: string[] = [];
+    for (const k of new Set(keys)) {
+      const h = this.houseCache.get(k);
+      if (h) found.set(k, h);
+      else todo.push(k);
+    }
+    if (!todo.length) return found;
+    const rows = await this.housing.byAddressKeys(this.db, todo);
+    if (this.houseCache.size + rows.length > HOUSE_CACHE) this.houseCache.clear();
+    for (const r of rows) {
+      const h = { id: r.id, regionPath: r.regionPath };
+      found.set(r.addressKey, h);
+      this.houseCache.set(r.addressKey, h);
+    }
+    return found;
   }
 }
 
