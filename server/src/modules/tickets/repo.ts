@@ -79,17 +79,17 @@ export const ticketRepo = {
   },
 
   /** Open tickets of a category reported near a point lately (bounding box; the caller measures). */
-  async near(db: DbOrTx, categoryCode: string, since: Date, box: { w: number; e: number; s: number; n: number }, limit = 20): Promise<TicketRow[]> {
+  async near(db: DbOrTx, categoryCode: string, since: Date, box: { w: number; e: number; s: number; n: number }, limit = 20) {
     return db
-      .select()
+      .select({ id: tickets.id, no: tickets.no, title: tickets.title, status: tickets.status, lng: tickets.lng, lat: tickets.lat, createdAt: tickets.createdAt })
       .from(tickets)
       .where(
         and(
           eq(tickets.categoryCode, categoryCode),
           gte(tickets.createdAt, since),
           sql`${tickets.status} NOT IN ('refused', 'merged')`,
-          sql`${tickets.lng} BETWEEN ${box.w} AND ${box.e}`,
           sql`${tickets.lat} BETWEEN ${box.s} AND ${box.n}`,
+          sql`${tickets.lng} BETWEEN ${box.w} AND ${box.e}`,
         ),
       )
       .orderBy(desc(tickets.id))

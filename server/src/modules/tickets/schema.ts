@@ -139,6 +139,8 @@ export const tickets = pgTable(
     index('tickets_assignee_idx').on(t.assigneePath, t.status),
     index('tickets_reporter_idx').on(t.reporterUserId, t.id),
     index('tickets_dup_idx').on(t.categoryCode, t.createdAt),
+    // "Probably the same matter": same category inside a small box; read at every intake.
+    index('tickets_near_idx').on(t.categoryCode, t.lat, t.lng),
     index('tickets_timer_idx').on(t.timerAt).where(sql`timer_at IS NOT NULL`),
     index('tickets_status_idx').on(t.status, t.id),
   ],

@@ -149,6 +149,7 @@ export class TicketService {
   private readonly loadedCities = new Set<string>();
   /** Ticket ids taken from the sequence a block at a time (one round trip per block, not per ticket). */
   private idBlock: number[] = [];
+  private idFetch: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -176,7 +177,20 @@ export class TicketService {
 
   /** The next ticket id; ids come from the sequence in blocks of ID_BLOCK. */
   private async nextTicketId(): Promise<number> {
-    if (!this.idBlock.length) this.idBlock = await ticketRepo.nextIds(this.db, ID_BLOCK);
+    // Concurrent requests that find the block empty wait for one shared fetch, not one each.
+    while (!this.idBlock.length) {
+      this.idFetch ??= ticketRepo.nextIds(this.db, ID_BLOCK).then(
+        (ids) => {
+          this.idBlock.push(...ids);
+          this.idFetch = null;
+        },
+        (err: unknown) => {
+          this.idFetch = null;
+          throw err;
+        },
+      );
+      await this.idFetch;
+    }
     return this.idBlock.shift()!;
   }
 

@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_near_idx" ON "tickets" USING btree ("category_code","lat","lng");
