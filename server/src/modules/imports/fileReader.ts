@@ -215,7 +215,22 @@ interface XlsxRow {
   values: unknown[] | Record<string, unknown>;
 }
 
+/**
+ * exceljs's streaming reader sometimes meets a worksheet before it has parsed workbook.xml and
+ * fails with "reading 'sheets'" (seen under CPU load); reading the same file again succeeds, so
+ * that one failure is retried a few times before the file is called unreadable.
+ */
 async function openXlsx(file: string, size: number): Promise<Sheet> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openXlsxOnce(file, size);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof FileReadError) || !/reading 'sheets'/.test(e.message)) throw e;
+    }
+  }
+}
+
+async function openXlsxOnce(file: string, size: number): Promise<Sheet> {
   const input = fs.createReadStream(file);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' });
   const close = () => input.destroy();
