@@ -18,13 +18,15 @@ import type { MergeCounts, RecordMerger } from './recordMerger.js';
 
 /**
  * How an import uses the database, measured with the import benchmark. With PostgreSQL the merge
- * runs in another process: two merge streams and two batches read ahead keep both busy, and
- * 5,000-row batches are faster than 2,000; new people go in with COPY (see peopleCopy.ts).
- * PGlite runs in this thread: nothing to overlap, and 1,000-row batches are as fast there and
- * keep its memory (and so the process's) lower.
+ * runs in another process: two merge streams and a batch read ahead keep both busy, and
+ * 5,000-row batches are faster than 2,000. New people go in with COPY (see peopleCopy.ts), which
+ * leaves this thread (reading, checking, encrypting) the slower side: a second batch read
+ * ahead gains nothing there and holds ~30 MB more. PGlite runs in this thread: nothing to
+ * overlap, and 1,000-row batches are as fast there and keep its memory (and so the process's)
+ * lower.
  */
 export const IMPORT_TUNING = {
-  postgres: { mergeStreams: 2, readAhead: 2, batchRows: 5000, copy: true },
+  postgres: { mergeStreams: 2, readAhead: 1, batchRows: 5000, copy: true },
   pglite: { mergeStreams: 1, readAhead: 0, batchRows: 1000, copy: false },
 } as const;
 export type ImportTuning = {
