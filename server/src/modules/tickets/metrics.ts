@@ -6,7 +6,7 @@ import { chinaDate } from '../../platform/calendar/index.js';
 import { canonicalFromPath, childLevel, parseRegionCode, type Level } from '../regions/codes.js';
 import type { RegionService } from '../regions/service.js';
 import { STAT_COUNTERS, ticketUnits, type StatCounter } from './schema.js';
-import { COUNTER_COLUMNS, KIND_CATEGORY, KIND_UNIT, STAT_KINDS, STAT_LEVELS } from './statsLedger.js';
+import { COUNTER_COLUMNS, KIND_CATEGORY, KIND_UNIT, LEVELS_VALUES, STAT_KINDS, STAT_LEVELS } from './statsLedger.js';
 import type { TicketCatalogue } from './catalogue.js';
 import type { MetricsDto, MetricsQuery } from './contracts.js';
 
@@ -118,7 +118,6 @@ export class TicketMetrics {
   private async aggregate(path: string, level: Level, by: 'region' | 'unit' | 'category', child: Level | null, from: string, to: string) {
     const cols = COUNTER_COLUMNS.map((c, i) => `sum("${c}")::int AS "${STAT_COUNTERS[i]}"`).join(', ');
     const plain = COUNTER_COLUMNS.map((c) => `"${c}"`).join(', ');
-    const levels = sql.raw(`(VALUES ${STAT_LEVELS.map(([l, n]) => `('${l}', ${n})`).join(', ')}) AS lv(level, len)`);
     const childLen = child && child !== 'microgrid' ? LEVEL_LEN[child] : null;
     // The region's own rows by category (totals, by category) and, for the groups, its children
     // by category (by region) or its own rows by unit (by unit). See STAT_KINDS.
@@ -141,7 +140,7 @@ export class TicketMetrics {
         UNION ALL
         SELECT d.month, lv.level, left(d.region_path, lv.len) AS region_path, ${KIND_CATEGORY} AS category_top, ${KIND_UNIT} AS unit_key,
           ${sql.raw(COUNTER_COLUMNS.map((c) => `d."${c}"`).join(', '))}
-        FROM ticket_stat_deltas d CROSS JOIN ${levels} CROSS JOIN ${STAT_KINDS}
+        FROM ticket_stat_deltas d CROSS JOIN ${LEVELS_VALUES} CROSS JOIN ${STAT_KINDS}
         WHERE d.region_path LIKE ${`${path}%`} AND d.month BETWEEN ${from} AND ${to}
       ), scoped AS (SELECT * FROM base WHERE ${own} OR ${groups})
       SELECT 'm' AS kind, month::text AS key, ${sql.raw(cols)} FROM scoped WHERE ${own} GROUP BY month

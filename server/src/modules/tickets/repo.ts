@@ -12,11 +12,6 @@ export type NoticeRow = typeof ticketNotices.$inferSelect;
 
 /** SQL for tickets, their timelines and notices; nothing else touches these tables. */
 export const ticketRepo = {
-  async nextId(db: DbOrTx): Promise<number> {
-    const r = await rows<{ id: string }>(db, sql`SELECT nextval(pg_get_serial_sequence('tickets', 'id'))::text AS id`);
-    return Number(r[0]!.id);
-  },
-
   async nextIds(db: DbOrTx, n: number): Promise<number[]> {
     const r = await rows<{ id: string }>(db, sql`SELECT nextval(pg_get_serial_sequence('tickets', 'id'))::text AS id FROM generate_series(1, ${n})`);
     return r.map((x) => Number(x.id)).sort((a, b) => a - b);
@@ -37,11 +32,6 @@ export const ticketRepo = {
     if (w.unit) parts.push(sql`u AS (${db.insert(ticketUnits).values(w.unit).onConflictDoNothing().getSQL()})`);
     parts.push(sql`a AS (${w.audit.getSQL()})`);
     await db.execute(sql`WITH ${sql.join(parts, sql`, `)} SELECT 1`);
-  },
-
-  async insert(db: DbOrTx, t: TicketInsert): Promise<TicketRow> {
-    const [row] = await db.insert(tickets).values(t).returning();
-    return row!;
   },
 
   async get(db: DbOrTx, id: number): Promise<TicketRow | undefined> {

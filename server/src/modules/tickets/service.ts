@@ -81,6 +81,11 @@ interface StepResult {
 }
 
 const HOUR = 3600_000;
+/**
+ * Dispatcher steps a grid worker does not take in their own grid: choosing another unit, merging,
+ * and deciding on an extension (which they may have asked for themselves).
+ */
+const NOT_FOR_GRID_WORKERS: readonly TicketAction[] = ['redispatch', 'merge', 'approve_extension', 'reject_extension'];
 /** Ticket ids taken per round trip to the sequence. Gaps after a restart are harmless. */
 const ID_BLOCK = 20;
 
@@ -478,7 +483,7 @@ export class TicketService {
     const relations = this.relationsOf(actor, t);
     const hideReporter = t.anonymous && !relations.has('reporter');
     let actions = availableActions(t.status as Status, relations).filter((a) => a !== 'close' || relations.has('dispatcher'));
-    if (actor?.role === 'grid_worker') actions = actions.filter((a) => !['redispatch', 'merge', 'approve_extension', 'reject_extension'].includes(a));
+    if (actor?.role === 'grid_worker') actions = actions.filter((a) => !NOT_FOR_GRID_WORKERS.includes(a));
     if (t.pausedAt) actions = actions.filter((a) => a !== 'request_extension');
     else actions = actions.filter((a) => a !== 'approve_extension' && a !== 'reject_extension');
     if (t.tier === 'district') actions = actions.filter((a) => a !== 'escalate');
@@ -787,7 +792,7 @@ export class TicketService {
         if (i > 0) break; // a follow-up that no longer applies is skipped, not an error
         throw new AppError('ticket.illegal_transition', { extra: { action, ticketStatus: cur.status }, detail: { zh: `“${STATUS_LABEL[cur.status as Status].zh}”状态下不能${TRANSITIONS[action].label.zh}`, en: `cannot ${action} a ticket that is ${cur.status}` } });
       }
-      if (verdict === 'not_yours' || (by.actor?.role === 'grid_worker' && ['redispatch', 'merge', 'approve_extension', 'reject_extension'].includes(action))) {
+      if (verdict === 'not_yours' || (by.actor?.role === 'grid_worker' && NOT_FOR_GRID_WORKERS.includes(action))) {
         if (i > 0) break;
         throw new AppError('ticket.not_your_step', { extra: { action }, detail: { zh: `您不能对该工单${TRANSITIONS[action].label.zh}`, en: `you may not ${action} this ticket` } });
       }

@@ -101,7 +101,7 @@ export const STAT_LEVELS = [
   ['district', 6],
   ['city', 4],
 ] as const;
-const LEVELS_VALUES = sql.raw(`(VALUES ${STAT_LEVELS.map(([l, n]) => `('${l}', ${n})`).join(', ')}) AS lv(level, len)`);
+export const LEVELS_VALUES = sql.raw(`(VALUES ${STAT_LEVELS.map(([l, n]) => `('${l}', ${n})`).join(', ')}) AS lv(level, len)`);
 
 /**
  * Each delta is filed twice at every level: by category (unit_key '*') and by handling unit

@@ -46,13 +46,6 @@ export const webhookRepo = {
     return db.select({ id: webhookEndpoints.id, events: webhookEndpoints.events, regionPath: webhookEndpoints.regionPath }).from(webhookEndpoints).where(eq(webhookEndpoints.active, true));
   },
 
-  async activeCovering(db: DbOrTx, regionPath: string): Promise<Pick<EndpointRow, 'id' | 'events'>[]> {
-    return db
-      .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
-      .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.active, true), sql`${regionPath} LIKE ${webhookEndpoints.regionPath} || '%'`));
-  },
-
   async insertDeliveries(db: DbOrTx, rows: DeliveryInsert[]): Promise<void> {
     if (rows.length) await db.insert(webhookDeliveries).values(rows).onConflictDoNothing();
   },
