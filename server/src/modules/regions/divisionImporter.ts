@@ -7,6 +7,8 @@ import { AppError } from '../../platform/errors/index.js';
 import { recordAudit, type AuditContext } from '../../platform/audit/index.js';
 import { divisionKind, parseRegionCode, type Level } from './codes.js';
 import { regionRepo, type NewRegionRow } from './repo.js';
+import { bumpCounter } from '../../platform/settings/index.js';
+import { GEO_VERSION_KEY } from './service.js';
 
 const require = createRequire(import.meta.url);
 
@@ -107,6 +109,8 @@ export async function importDivisions(db: Db, cityCode: string, ctx: AuditContex
   });
   await db.transaction(async (tx) => {
     await regionRepo.upsertMany(tx, rows);
+    // Names may have changed: the point → grid index (which carries them) reloads.
+    await bumpCounter(tx, GEO_VERSION_KEY);
     await recordAudit(tx, ctx, {
       action: 'region.import',
       entityType: 'region',

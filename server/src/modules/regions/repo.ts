@@ -85,6 +85,14 @@ export const regionRepo = {
   },
 
   /** Grids and micro-grids with geometry, for the in-process spatial index. */
+  /** Names of every division from district down (the point → grid answer names the whole chain). */
+  async namesFromDistrict(db: DbOrTx): Promise<Pick<RegionRow, 'code' | 'name'>[]> {
+    return db
+      .select({ code: regions.code, name: regions.name })
+      .from(regions)
+      .where(inArray(regions.level, ['district', 'street', 'community', 'grid', 'microgrid']));
+  },
+
   async allCellGeometries(db: DbOrTx) {
     return db
       .select({ code: regions.code, level: regions.level, geometry: regions.geometry })

@@ -114,7 +114,8 @@ function geometryOrThrow(geometry: unknown, field = 'geometry'): Geometry {
 const GEO_VERSION_CHECK_MS = 2000;
 
 export class RegionService {
-  private index: { grids: SpatialIndex<string>; micro: SpatialIndex<string>; version: number } | null = null;
+  /** Grids and micro-grids by point, with the names along their chains (both change with geo.version). */
+  private index: { grids: SpatialIndex<string>; micro: SpatialIndex<string>; names: Map<string, string>; version: number } | null = null;
   private indexLoading: Promise<void> | null = null;
   private versionCheckedAt = 0;
 
@@ -299,7 +300,8 @@ export class RegionService {
           ? { geometry: geometry as never, centerLng: c?.[0] ?? null, centerLat: c?.[1] ?? null, areaM2: geometry ? areaM2(geometry) : null }
           : {}),
       });
-      if (geometry !== undefined) await bumpCounter(tx, GEO_VERSION_KEY);
+      // The point → grid index carries names too, so a rename reloads it like a new boundary.
+      if (geometry !== undefined || patch.name !== undefined) await bumpCounter(tx, GEO_VERSION_KEY);
       const after = (await regionRepo.getWithGeometry(tx, parsed.code))!;
       await recordAudit(tx, ctx, {
         action: 'region.update',
@@ -311,7 +313,7 @@ export class RegionService {
       });
       return toRegionDto((await regionRepo.get(tx, parsed.code))!);
     });
-    if (geometry !== undefined) this.index = null;
+    if (geometry !== undefined || patch.name !== undefined) this.index = null;
     return out;
   }
 
@@ -360,10 +362,11 @@ export class RegionService {
     if (this.index) return this.index;
     this.indexLoading ??= (async () => {
       const version = (await getSetting<number>(this.db, GEO_VERSION_KEY)) ?? 0;
-      const cells = await regionRepo.allCellGeometries(this.db);
+      const [cells, named] = await Promise.all([regionRepo.allCellGeometries(this.db), regionRepo.namesFromDistrict(this.db)]);
+      const names = new Map(named.map((r) => [r.code, r.name]));
       const grids = new SpatialIndex(cells.filter((c) => c.level === 'grid').map((c) => ({ id: c.code, geometry: c.geometry as Geometry })));
       const micro = new SpatialIndex(cells.filter((c) => c.level === 'microgrid').map((c) => ({ id: c.code, geometry: c.geometry as Geometry })));
-      this.index = { grids, micro, version };
+      this.index = { grids, micro, names, version };
       this.versionCheckedAt = Date.now();
     })().finally(() => {
       this.indexLoading = null;
@@ -380,11 +383,10 @@ export class RegionService {
     const microCode = idx.micro.locate(lng, lat);
     const grid = parseRegionCode(gridCode)!;
     const chain = [...ancestorCodes(grid), gridCode, ...(microCode ? [microCode] : [])];
-    const names = new Map((await regionRepo.getMany(this.db, chain)).map((r) => [r.code, r]));
     const pick = (level: Level) => {
       const c = chain.find((x) => parseRegionCode(x)?.level === level);
-      const n = c ? names.get(c) : undefined;
-      return n ? { code: n.code, name: n.name } : null;
+      const name = c ? idx.names.get(c) : undefined;
+      return c && name !== undefined ? { code: c, name } : null;
     };
     const community = pick('community');
     const street = pick('street');

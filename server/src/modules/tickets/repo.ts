@@ -1,6 +1,8 @@
-import { and, desc, eq, gte, inArray, isNull, lt, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { rows, type DbOrTx } from '../../platform/db/client.js';
-import { ticketEvents, ticketNotices, tickets, ticketStatDeltas, ticketUnits } from './schema.js';
+import { JsonInsert, Statement } from '../../platform/db/statements.js';
+import { AUDIT_JSON_INSERT, type auditRow } from '../../platform/audit/index.js';
+import { STAT_COUNTERS, ticketEvents, ticketNotices, tickets, ticketStatDeltas, ticketUnits } from './schema.js';
 import type { DeltaRow } from './statsLedger.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -10,6 +12,30 @@ export type EventInsert = typeof ticketEvents.$inferInsert;
 export type NoticeInsert = typeof ticketNotices.$inferInsert;
 export type NoticeRow = typeof ticketNotices.$inferSelect;
 
+export interface NearQuery {
+  categoryCode: string;
+  since: Date;
+  box: { w: number; e: number; s: number; n: number };
+}
+export type NearRow = Pick<TicketRow, 'id' | 'no' | 'title' | 'status' | 'lng' | 'lat' | 'createdAt'>;
+type AuditRowInput = ReturnType<typeof auditRow>;
+const NEAR_LIMIT = 20;
+
+const INTAKE_TICKET = new JsonInsert(tickets, Object.keys(getTableColumns(tickets)) as (keyof TicketInsert & string)[]);
+const INTAKE_EVENTS = new JsonInsert(ticketEvents, ['ticketId', 'at', 'actorUserId', 'actorName', 'action', 'fromStatus', 'toStatus', 'note', 'data']);
+const INTAKE_NOTICES = new JsonInsert(ticketNotices, ['ticketId', 'recipient', 'kind', 'message', 'createdAt']);
+const INTAKE_DELTAS = new JsonInsert(ticketStatDeltas, ['month', 'regionPath', 'categoryTop', 'unitKey', ...STAT_COUNTERS]);
+const INTAKE_UNIT = new JsonInsert(ticketUnits, ['unitKey', 'name', 'regionPath']);
+const INTAKE = new Statement<{ id: number | string; no: string; title: string; status: string; lng: number | null; lat: number | null; created_at: string }>(
+  'ticket_intake_v1',
+  `WITH t AS (${INTAKE_TICKET.sql(1)}), e AS (${INTAKE_EVENTS.sql(2)}), n AS (${INTAKE_NOTICES.sql(3)}), d AS (${INTAKE_DELTAS.sql(4)}),
+  u AS (${INTAKE_UNIT.sql(5, 'ON CONFLICT DO NOTHING')}), a AS (${AUDIT_JSON_INSERT.sql(6)})
+SELECT id, no, title, status, lng, lat, created_at FROM tickets
+WHERE category_code = $7 AND created_at >= $8::timestamptz AND status NOT IN ('refused', 'merged')
+  AND lat BETWEEN $9::float8 AND $10::float8 AND lng BETWEEN $11::float8 AND $12::float8
+ORDER BY id DESC LIMIT ${NEAR_LIMIT}`,
+);
+
 /** SQL for tickets, their timelines and notices; nothing else touches these tables. */
 export const ticketRepo = {
   async nextIds(db: DbOrTx, n: number): Promise<number[]> {
@@ -18,20 +44,32 @@ export const ticketRepo = {
   },
 
   /**
-   * A new ticket with everything that goes with it, as one statement of data-modifying CTEs:
-   * one round trip, and atomic without an explicit transaction.
+   * A new ticket with everything that goes with it (timeline, notices, metric deltas, the unit's
+   * name, the audit entry) as one fixed statement of data-modifying CTEs: one round trip, atomic
+   * without an explicit transaction, prepared once per connection. It also answers the duplicate
+   * check: the final SELECT reads the snapshot from before the insert, so the new ticket is not
+   * among the open tickets of its category near the point (none when `near` is null).
    */
   async insertWithTrail(
     db: DbOrTx,
-    w: { ticket: TicketInsert; events: EventInsert[]; notices: NoticeInsert[]; deltas: DeltaRow[]; unit: { unitKey: string; name: string; regionPath: string } | null; audit: SQLWrapper },
-  ): Promise<void> {
-    const parts: SQL[] = [sql`t AS (${db.insert(tickets).values(w.ticket).getSQL()})`];
-    if (w.events.length) parts.push(sql`e AS (${db.insert(ticketEvents).values(w.events).getSQL()})`);
-    if (w.notices.length) parts.push(sql`n AS (${db.insert(ticketNotices).values(w.notices).getSQL()})`);
-    if (w.deltas.length) parts.push(sql`d AS (${db.insert(ticketStatDeltas).values(w.deltas).getSQL()})`);
-    if (w.unit) parts.push(sql`u AS (${db.insert(ticketUnits).values(w.unit).onConflictDoNothing().getSQL()})`);
-    parts.push(sql`a AS (${w.audit.getSQL()})`);
-    await db.execute(sql`WITH ${sql.join(parts, sql`, `)} SELECT 1`);
+    w: { ticket: TicketInsert; events: EventInsert[]; notices: NoticeInsert[]; deltas: DeltaRow[]; unit: { unitKey: string; name: string; regionPath: string } | null; audit: AuditRowInput },
+    near: NearQuery | null,
+  ): Promise<NearRow[]> {
+    const found = await INTAKE.run(db, [
+      INTAKE_TICKET.param([w.ticket]),
+      INTAKE_EVENTS.param(w.events),
+      INTAKE_NOTICES.param(w.notices),
+      INTAKE_DELTAS.param(w.deltas),
+      INTAKE_UNIT.param(w.unit ? [w.unit] : []),
+      AUDIT_JSON_INSERT.param([w.audit]),
+      near?.categoryCode ?? null,
+      near?.since.toISOString() ?? null,
+      near?.box.s ?? null,
+      near?.box.n ?? null,
+      near?.box.w ?? null,
+      near?.box.e ?? null,
+    ]);
+    return found.map((r) => ({ id: Number(r.id), no: r.no, title: r.title, status: r.status, lng: r.lng, lat: r.lat, createdAt: new Date(r.created_at) }));
   },
 
   async get(db: DbOrTx, id: number): Promise<TicketRow | undefined> {
@@ -69,7 +107,7 @@ export const ticketRepo = {
   },
 
   /** Open tickets of a category reported near a point lately (bounding box; the caller measures). */
-  async near(db: DbOrTx, categoryCode: string, since: Date, box: { w: number; e: number; s: number; n: number }, limit = 20) {
+  async near(db: DbOrTx, { categoryCode, since, box }: NearQuery): Promise<NearRow[]> {
     return db
       .select({ id: tickets.id, no: tickets.no, title: tickets.title, status: tickets.status, lng: tickets.lng, lat: tickets.lat, createdAt: tickets.createdAt })
       .from(tickets)
@@ -83,7 +121,7 @@ export const ticketRepo = {
         ),
       )
       .orderBy(desc(tickets.id))
-      .limit(limit);
+      .limit(NEAR_LIMIT);
   },
 
   async insertEvents(db: DbOrTx, evs: EventInsert[]): Promise<void> {

@@ -2,13 +2,13 @@ import { and, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { AppError, invalidField } from '../../platform/errors/index.js';
 import { authorize, type Actor } from '../../platform/scope/index.js';
-import { auditInsert, recordAudit, SYSTEM_CONTEXT, type AuditContext } from '../../platform/audit/index.js';
+import { auditRow, recordAudit, SYSTEM_CONTEXT, type AuditContext } from '../../platform/audit/index.js';
 import { chinaDate, endOfChinaDay, type WorkCalendar } from '../../platform/calendar/index.js';
 import { maskPhone, normalisePii, type PiiCipher } from '../../platform/pii/index.js';
 import { canonicalFromPath, parseRegionCode } from '../regions/codes.js';
 import type { RegionService } from '../regions/service.js';
 import { ticketNotices, tickets } from './schema.js';
-import { ticketRepo, type EventInsert, type NoticeInsert, type TicketRow } from './repo.js';
+import { ticketRepo, type EventInsert, type NearQuery, type NearRow, type NoticeInsert, type TicketRow } from './repo.js';
 import type { TicketCatalogue, DispatchTarget } from './catalogue.js';
 import { AUTO_CLOSE_HOURS, dueAt, dueState, nextTimer, type Limit } from './deadlines.js';
 import { deltaRows, deltas, recordDeltas } from './statsLedger.js';
@@ -312,7 +312,6 @@ export class TicketService {
       phoneNorm = normalisePii('phone', phone);
       if (!/^\+?\d{5,20}$/.test(phoneNorm)) throw invalidField('reporterPhone', 'format', { zh: '电话号码格式不正确', en: 'malformed phone number' });
     }
-    const duplicates = place.lng != null ? await this.duplicatesAt(category.code, place.lng, place.lat!, null) : [];
     const target = await this.catalogue.resolveTarget(category.code, place.regionPath);
     const calendar = await this.catalogue.calendar();
     const names = await this.ensureNames(this.chainPaths(place.regionPath).concat(target.path));
@@ -371,26 +370,29 @@ export class TicketService {
     const ticket = t;
     // The ticket, its timeline, notices, metric deltas and audit entry go in one statement (one
     // round trip, atomic by itself); a transaction is opened only when an integration must write too.
-    const write = async (q: DbOrTx) => {
-      await ticketRepo.insertWithTrail(q, {
+    const near = place.lng != null ? this.nearQuery(category.code, place.lng, place.lat!) : null;
+    const write = (q: DbOrTx) =>
+      ticketRepo.insertWithTrail(q, {
         ticket,
         events: events.map((e) => ({ ...e, ticketId: ticket.id })),
         notices: notices.map((n) => ({ ...n, ticketId: ticket.id })),
         deltas: deltaRows(deltas(null, ticket)),
         unit: selfFound ? { unitKey: unitKey(ticket.tier as Tier, ticket.assigneePath!, ticket.assigneeDept), name: ticket.assigneeName!, regionPath: ticket.assigneePath! } : null,
-        audit: auditInsert(q, ctx, { action: 'ticket.report', entityType: 'ticket', entityId: ticket.id, scopePath: ticket.regionPath, after: { no: ticket.no, channel, categoryCode: ticket.categoryCode, status: ticket.status } }),
-      });
-    };
+        audit: auditRow(ctx, { action: 'ticket.report', entityType: 'ticket', entityId: ticket.id, scopePath: ticket.regionPath, after: { no: ticket.no, channel, categoryCode: ticket.categoryCode, status: ticket.status } }),
+      }, near);
     const change = { ticket, before: null, actions: events.map((e) => e.action), note: null, at };
+    let found: NearRow[];
     if (await this.sinksCare(ticket)) {
-      await this.db.transaction(async (tx) => {
-        await write(tx);
+      found = await this.db.transaction(async (tx) => {
+        const f = await write(tx);
         await this.notifySinks(tx, change);
+        return f;
       });
     } else {
-      await write(this.db);
+      found = await write(this.db);
     }
-    return { ...this.dto(actor ?? null, ticket, names, await this.catalogue.categoryNames()), duplicates: duplicates.filter((d) => d.id !== ticket.id) };
+    const duplicates = near ? this.closeBy(found, place.lng!, place.lat!, ticket.id) : [];
+    return { ...this.dto(actor ?? null, ticket, names, await this.catalogue.categoryNames()), duplicates };
   }
 
   /** A linked person or household must exist and be visible to the reporter; residents link none. */
@@ -435,12 +437,22 @@ export class TicketService {
 
   // ---- duplicates ------------------------------------------------------------------------------
 
-  private async duplicatesAt(categoryCode: string, lng: number, lat: number, excludeId: number | null): Promise<DuplicateDto[]> {
+  /** Where to look for duplicates of a matter at a point: the box around the radius, the window. */
+  private nearQuery(categoryCode: string, lng: number, lat: number): NearQuery {
     const { radiusM, windowHours } = this.deps.duplicates ?? DEFAULT_DUPLICATES;
     const dLat = radiusM / 111_320;
     const dLng = radiusM / (111_320 * Math.max(0.1, Math.cos((lat * Math.PI) / 180)));
     const since = new Date(this.now().getTime() - windowHours * HOUR);
-    const found = await ticketRepo.near(this.db, categoryCode, since, { w: lng - dLng, e: lng + dLng, s: lat - dLat, n: lat + dLat });
+    return { categoryCode, since, box: { w: lng - dLng, e: lng + dLng, s: lat - dLat, n: lat + dLat } };
+  }
+
+  private async duplicatesAt(categoryCode: string, lng: number, lat: number, excludeId: number | null): Promise<DuplicateDto[]> {
+    return this.closeBy(await ticketRepo.near(this.db, this.nearQuery(categoryCode, lng, lat)), lng, lat, excludeId);
+  }
+
+  /** Tickets from the box within the radius of the point, nearest first. */
+  private closeBy(found: NearRow[], lng: number, lat: number, excludeId: number | null): DuplicateDto[] {
+    const { radiusM } = this.deps.duplicates ?? DEFAULT_DUPLICATES;
     return found
       .filter((t) => t.id !== excludeId && t.lng != null && t.lat != null)
       .map((t) => ({ id: t.id, no: t.no, title: t.title, status: t.status as Status, distanceM: Math.round(distanceM(lng, lat, t.lng!, t.lat!)), createdAt: t.createdAt.toISOString() }))

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, isNull, lt, lte, like, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { auditLog } from './schema.js';
+import { JsonInsert } from '../db/statements.js';
 import type { Actor } from '../scope/index.js';
 
 /** Who is acting and from where; built once per request and passed to every write. */
@@ -27,12 +28,9 @@ export async function recordAudit(db: DbOrTx, ctx: AuditContext, e: AuditEntryIn
   await auditInsert(db, ctx, e);
 }
 
-/**
- * The audit insert as a query not yet run: a hot path (ticket intake) embeds it in the same
- * statement as the change it records.
- */
-export function auditInsert(db: DbOrTx, ctx: AuditContext, e: AuditEntryInput) {
-  return db.insert(auditLog).values({
+/** The audit row for an entry (every way of writing one goes through here). */
+export function auditRow(ctx: AuditContext, e: AuditEntryInput): typeof auditLog.$inferInsert {
+  return {
     actorId: ctx.actor?.id ?? null,
     actorUsername: ctx.actor?.username ?? null,
     actorRole: ctx.actor?.role ?? null,
@@ -45,8 +43,18 @@ export function auditInsert(db: DbOrTx, ctx: AuditContext, e: AuditEntryInput) {
     ip: ctx.ip,
     requestId: ctx.requestId,
     note: e.note ?? null,
-  });
+  };
 }
+
+export function auditInsert(db: DbOrTx, ctx: AuditContext, e: AuditEntryInput) {
+  return db.insert(auditLog).values(auditRow(ctx, e));
+}
+
+/**
+ * The audit insert for a fixed statement (platform/db/statements): a hot path (ticket intake)
+ * writes its audit entry in the same statement as the change it records. `at` takes its default.
+ */
+export const AUDIT_JSON_INSERT = new JsonInsert(auditLog, ['actorId', 'actorUsername', 'actorRole', 'action', 'entityType', 'entityId', 'scopePath', 'before', 'after', 'ip', 'requestId', 'note']);
 
 export interface AuditQuery {
   /** Subtree the caller may see. */

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, ilike, like, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { sessionCache } from './sessionCache.js';
 import { loginThrottle, sessions, users } from './schema.js';
 
 export type UserRow = typeof users.$inferSelect;
@@ -29,6 +30,7 @@ export const authRepo = {
   },
 
   async update(db: DbOrTx, id: number, patch: Partial<NewUserRow>): Promise<UserRow> {
+    sessionCache.forgetUser(id);
     const r = await db
       .update(users)
       .set({ ...patch, updatedAt: new Date() })
@@ -83,11 +85,13 @@ export const authRepo = {
   },
 
   async deleteSession(db: DbOrTx, tokenHash: string): Promise<void> {
+    sessionCache.forget(tokenHash);
     await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
   },
 
   /** Sign a user out everywhere except (optionally) one session. */
   async deleteUserSessions(db: DbOrTx, userId: number, exceptTokenHash?: string): Promise<void> {
+    sessionCache.forgetUser(userId);
     const cond = exceptTokenHash
       ? and(eq(sessions.userId, userId), sql`${sessions.tokenHash} <> ${exceptTokenHash}`)
       : eq(sessions.userId, userId);

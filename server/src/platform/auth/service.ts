@@ -4,6 +4,7 @@ import { AppError } from '../errors/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { isRole, type Actor } from '../scope/index.js';
 import { authRepo, type UserRow } from './repo.js';
+import { sessionCache } from './sessionCache.js';
 import { checkPasswordStrength, getDummyHash, hashPassword, verifyPassword } from './password.js';
 
 export const SESSION_COOKIE = 'gw_session';
@@ -120,12 +121,20 @@ export class AuthService {
   async resolveSession(token: string | undefined): Promise<{ actor: Actor; tokenHash: string } | null> {
     if (!token || token.length > 100) return null;
     const tokenHash = hashToken(token);
+    const now = Date.now();
+    const cached = sessionCache.get(tokenHash, now);
+    if (cached && now - cached.lastSeenAt <= TOUCH_EVERY_MS) return { actor: cached.actor, tokenHash };
     const found = await authRepo.findSession(this.db, tokenHash);
     if (!found || !found.user.active) return null;
-    if (Date.now() - found.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-      await authRepo.touchSession(this.db, tokenHash, new Date(Date.now() + this.sessionTtlMs));
+    let { lastSeenAt, expiresAt } = found.session;
+    if (now - lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      lastSeenAt = new Date(now);
+      expiresAt = new Date(now + this.sessionTtlMs);
+      await authRepo.touchSession(this.db, tokenHash, expiresAt);
     }
-    return { actor: actorFromUser(found.user), tokenHash };
+    const actor = actorFromUser(found.user);
+    sessionCache.set(tokenHash, { actor, expiresAt: expiresAt.getTime(), lastSeenAt: lastSeenAt.getTime() }, now);
+    return { actor, tokenHash };
   }
 
   async purgeExpired(): Promise<void> {
