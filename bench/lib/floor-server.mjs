@@ -12,7 +12,7 @@ const { openDatabase } = await load('platform/db/client.js');
 const { loadConfig } = await load('platform/config.js');
 
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
 const DDL = `CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, category_code varchar(12) NOT NULL, description text NOT NULL, lng double precision, lat double precision, created_at timestamptz NOT NULL DEFAULT now())`;
 const INSERT = 'INSERT INTO bench_floor (category_code, description, lng, lat) VALUES ($1, $2, $3, $4) RETURNING id';
 const query =

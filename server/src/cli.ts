@@ -20,7 +20,7 @@ import { startWebhookDelivery } from './modules/webhooks/service.js';
 import { hotlineImportCommand } from './modules/hotline/command.js';
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   try {
     await runMigrations(database);
     return await fn(database);
@@ -38,7 +38,7 @@ function banner(lines: string[]): string {
 async function serve(): Promise<void> {
   const t0 = Date.now();
   const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   await runMigrations(database);
   const services = createServices(database, config);
   if (config.demo && database.kind === 'pglite' && !(await isDemoSeeded(database.db))) {

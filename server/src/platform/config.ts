@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,6 +8,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Connections each server process keeps to PostgreSQL (DATABASE_POOL_SIZE). */
+  dbPoolSize: number;
   /** Seed the demo city on first start of the embedded database. */
   demo: boolean;
   demoCity: string;
@@ -49,6 +52,15 @@ function tileCrs(raw: string | undefined): 'wgs84' | 'gcj02' {
   return v;
 }
 
+/**
+ * Twice the cores, between 4 and 10. More connections than the database has cores to run them
+ * only contend: on 2 cores a pool of 10 spent ≈ 40% more PostgreSQL CPU per ticket than a pool of
+ * 4 (bench/README.md, intake). Set DATABASE_POOL_SIZE when PostgreSQL runs on a bigger machine.
+ */
+function defaultPoolSize(): number {
+  return Math.min(10, Math.max(4, 2 * os.availableParallelism()));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   return {
@@ -56,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(env.GRIDWORK_DATA_DIR || './data'),
     databaseUrl,
+    dbPoolSize: int('DATABASE_POOL_SIZE', defaultPoolSize(), env) || defaultPoolSize(),
     // Demo data never lands on a real PostgreSQL unless `gridwork seed demo` is run on purpose.
     demo: databaseUrl ? false : bool('GRIDWORK_DEMO', true, env),
     demoCity: env.GRIDWORK_DEMO_CITY || '1503',

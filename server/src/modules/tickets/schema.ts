@@ -138,9 +138,9 @@ export const tickets = pgTable(
     index('tickets_region_idx').on(t.regionPath.op('text_pattern_ops'), t.id),
     index('tickets_assignee_idx').on(t.assigneePath, t.status),
     index('tickets_reporter_idx').on(t.reporterUserId, t.id),
-    index('tickets_dup_idx').on(t.categoryCode, t.createdAt),
-    // "Probably the same matter": same category inside a small box; read at every intake.
-    index('tickets_near_idx').on(t.categoryCode, t.lat, t.lng),
+    // "Probably the same matter", read at every intake: same category inside a small box and a
+    // recent window. The time is in the key so a busy spot's history is skipped inside the index.
+    index('tickets_near_time_idx').on(t.categoryCode, t.lat, t.lng, t.createdAt),
     index('tickets_timer_idx').on(t.timerAt).where(sql`timer_at IS NOT NULL`),
     index('tickets_status_idx').on(t.status, t.id),
   ],

@@ -8,7 +8,8 @@ import { maskPhone, normalisePii, type PiiCipher } from '../../platform/pii/inde
 import { canonicalFromPath, parseRegionCode } from '../regions/codes.js';
 import type { RegionService } from '../regions/service.js';
 import { ticketNotices, tickets } from './schema.js';
-import { ticketRepo, type EventInsert, type NearQuery, type NearRow, type NoticeInsert, type TicketRow } from './repo.js';
+import { IntakeWriter } from './intakeWriter.js';
+import { ticketRepo, type EventInsert, type IntakeWrite, type NearQuery, type NearRow, type NoticeInsert, type TicketRow } from './repo.js';
 import type { TicketCatalogue, DispatchTarget } from './catalogue.js';
 import { AUTO_CLOSE_HOURS, dueAt, dueState, nextTimer, type Limit } from './deadlines.js';
 import { deltaRows, deltas, recordDeltas } from './statsLedger.js';
@@ -154,6 +155,8 @@ export class TicketService {
   private readonly loadedCities = new Set<string>();
   /** Ticket ids taken from the sequence a block at a time (one round trip per block, not per ticket). */
   private idBlock: number[] = [];
+  /** New tickets written in batches when they arrive together (intakeWriter.ts). */
+  private readonly intake: IntakeWriter;
   private idFetch: Promise<void> | null = null;
 
   constructor(
@@ -162,7 +165,9 @@ export class TicketService {
     private readonly catalogue: TicketCatalogue,
     private readonly pii: PiiCipher,
     private readonly deps: { photos?: PhotoStore; buildings?: BuildingLocator; now?: () => Date; duplicates?: DuplicateSettings; sinks?: TicketEventSink[]; registry?: RegistryLinks } = {},
-  ) {}
+  ) {
+    this.intake = new IntakeWriter(db);
+  }
 
   /** A ticket by its number in an exchange (12345, Open311). No scope check: callers authorise. */
   async byExternal(channel: Channel, externalId: string): Promise<TicketRow | undefined> {
@@ -371,25 +376,26 @@ export class TicketService {
     // The ticket, its timeline, notices, metric deltas and audit entry go in one statement (one
     // round trip, atomic by itself); a transaction is opened only when an integration must write too.
     const near = place.lng != null ? this.nearQuery(category.code, place.lng, place.lat!) : null;
-    const write = (q: DbOrTx) =>
-      ticketRepo.insertWithTrail(q, {
-        ticket,
-        events: events.map((e) => ({ ...e, ticketId: ticket.id })),
-        notices: notices.map((n) => ({ ...n, ticketId: ticket.id })),
-        deltas: deltaRows(deltas(null, ticket)),
-        unit: selfFound ? { unitKey: unitKey(ticket.tier as Tier, ticket.assigneePath!, ticket.assigneeDept), name: ticket.assigneeName!, regionPath: ticket.assigneePath! } : null,
-        audit: auditRow(ctx, { action: 'ticket.report', entityType: 'ticket', entityId: ticket.id, scopePath: ticket.regionPath, after: { no: ticket.no, channel, categoryCode: ticket.categoryCode, status: ticket.status } }),
-      }, near);
+    const item: IntakeWrite = {
+      ticket,
+      events: events.map((e) => ({ ...e, ticketId: ticket.id })),
+      notices: notices.map((n) => ({ ...n, ticketId: ticket.id })),
+      deltas: deltaRows(deltas(null, ticket)),
+      unit: selfFound ? { unitKey: unitKey(ticket.tier as Tier, ticket.assigneePath!, ticket.assigneeDept), name: ticket.assigneeName!, regionPath: ticket.assigneePath! } : null,
+      audit: auditRow(ctx, { action: 'ticket.report', entityType: 'ticket', entityId: ticket.id, scopePath: ticket.regionPath, after: { no: ticket.no, channel, categoryCode: ticket.categoryCode, status: ticket.status } }),
+      near,
+    };
     const change = { ticket, before: null, actions: events.map((e) => e.action), note: null, at };
     let found: NearRow[];
     if (await this.sinksCare(ticket)) {
+      // An integration writes in the same transaction (the webhook outbox): this one goes alone.
       found = await this.db.transaction(async (tx) => {
-        const f = await write(tx);
+        const [f] = await ticketRepo.insertWithTrail(tx, [item]);
         await this.notifySinks(tx, change);
-        return f;
+        return f!;
       });
     } else {
-      found = await write(this.db);
+      found = await this.intake.write(item);
     }
     const duplicates = near ? this.closeBy(found, place.lng!, place.lat!, ticket.id) : [];
     return { ...this.dto(actor ?? null, ticket, names, await this.catalogue.categoryNames()), duplicates };

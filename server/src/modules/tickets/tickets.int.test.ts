@@ -12,6 +12,7 @@ import { foldAll, foldDeltas } from './statsLedger.js';
 import { naiveCounts } from './metrics.js';
 import { STATUSES, TICKET_ACTIONS, TRANSITIONS, type Status, type TicketAction } from './workflow.js';
 import { STAT_COUNTERS } from './schema.js';
+import { sql } from 'drizzle-orm';
 
 let t: TestApp;
 /** The platform's clock, moved by the tests. */
@@ -213,13 +214,66 @@ describe('the closed loop end to end', () => {
     expect(r2).toMatchObject({ status: 'closed', rating: 'unsatisfied' });
   });
 
-  it('offers a probable duplicate: same category, nearby, recent', async () => {
-    const first = await call(resident, 'POST', '/api/tickets', { categoryCode: '0702', description: '楼道里充电', lng: 106.8253, lat: 39.6601 });
-    if (first.status === 400) return; // the point may fall outside the demo grids; the catalogue part is covered elsewhere
-    const second = await call(resident, 'POST', '/api/tickets', { categoryCode: '0702', description: '又在楼道充电', lng: 106.8255, lat: 39.6602 });
-    expect(second.json.duplicates.map((d: Json) => d.id)).toContain(first.json.id);
-    const elsewhere = await call(resident, 'GET', `/api/tickets/duplicates?categoryCode=0301&lng=106.8255&lat=39.6602`);
+  it('offers a probable duplicate: same category, nearby, recent, not refused', async () => {
+    const grid = await call(admin, 'GET', `/api/regions/${g1}`);
+    const [lng0, lat0] = grid.json.center as [number, number];
+    // Reports around the grid's centre, 30–60 m apart.
+    const [lat, lng] = [lat0, lng0];
+    const at = (dLng: number, dLat: number, categoryCode = '0702') => call(resident, 'POST', '/api/tickets', { categoryCode, description: '楼道里充电', lng: lng + dLng, lat: lat + dLat });
+    const first = await at(-0.0002, -0.0002);
+    expect(first.status, JSON.stringify(first.json)).toBe(201);
+    const other = await at(0.0002, 0.0002, '0301');
+    const far = await at(0.004, 0.0002); // ≈ 340 m east: outside the 150 m radius
+    expect([other.status, far.status]).toEqual([201, 201]);
+    const second = await at(0.0002, 0.0002);
+    const ids = second.json.duplicates.map((d: Json) => d.id);
+    expect(ids).toContain(first.json.id);
+    expect(ids).not.toContain(other.json.id);
+    expect(ids).not.toContain(far.json.id);
+    expect(second.json.duplicates[0].distanceM).toBeGreaterThan(40);
+    expect(second.json.duplicates[0].distanceM).toBeLessThan(70);
+    // The handler's view offers the later one for the first (a refused ticket is no duplicate).
+    const seen = await call(admin, 'GET', `/api/tickets/duplicates?categoryCode=0702&lng=${lng}&lat=${lat}`);
+    expect(seen.json.map((d: Json) => d.id)).toEqual(expect.arrayContaining([first.json.id, second.json.id]));
+    await ok(admin, second.json.id, 'refuse', INPUT.refuse);
+    const after = await call(admin, 'GET', `/api/tickets/duplicates?categoryCode=0702&lng=${lng}&lat=${lat}`);
+    expect(after.json.map((d: Json) => d.id)).not.toContain(second.json.id);
+    const elsewhere = await call(resident, 'GET', `/api/tickets/duplicates?categoryCode=0301&lng=${lng}&lat=${lat}`);
     expect(elsewhere.json.map((d: Json) => d.id)).not.toContain(first.json.id);
+  });
+
+});
+
+describe('intake in batches', () => {
+  it('tickets arriving together are written together, each with its own trail; one at fault fails alone', async () => {
+    const grid = await call(admin, 'GET', `/api/regions/${g1}`);
+    const [lng, lat] = grid.json.center as [number, number];
+    const ctx = { actor: null, ip: null, requestId: 'batch-test' };
+    const body = (i: number) => ({ categoryCode: '0303', description: `同时上报 ${i}`, lng: lng + i * 0.00001, lat });
+    const hotline = (no: string) => ({ channel: 'hotline' as const, externalId: no, reporterName: '市民' });
+    // Twelve at once, two of them the same hotline ticket (the unique index refuses the second).
+    const settled = await Promise.allSettled([
+      ...Array.from({ length: 10 }, (_, i) => t.services.tickets.create(undefined, body(i), ctx, hotline(`BATCH-${i}`))),
+      t.services.tickets.create(undefined, body(10), ctx, hotline('BATCH-SAME')),
+      t.services.tickets.create(undefined, body(11), ctx, hotline('BATCH-SAME')),
+    ]);
+    const made = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+    expect(made).toHaveLength(11);
+    expect(failed).toHaveLength(1);
+    expect(String((failed[0] as Error & { cause?: Error }).cause?.message ?? failed[0]!.message)).toMatch(/tickets_external_idx/);
+    // Every ticket written has its report event and its audit entry; the one refused has neither.
+    const ids = made.map((m) => m.id);
+    const counts = await t.database.db.execute(
+      sql.raw(`SELECT (SELECT count(*) FROM ticket_events WHERE ticket_id IN (${ids.join(',')}) AND action = 'report')::int AS events,
+        (SELECT count(*) FROM audit_log WHERE action = 'ticket.report' AND request_id = 'batch-test')::int AS audits,
+        (SELECT count(*) FROM tickets WHERE external_id LIKE 'BATCH-%')::int AS tickets`),
+    );
+    expect((counts as unknown as { rows: unknown[] }).rows[0]).toEqual({ events: 11, audits: 11, tickets: 11 });
+    // Two statements running at once cannot see each other's tickets (nor could two single
+    // inserts); what is written is seen by the next report, and by handlers.
+    const after = await t.services.tickets.create(undefined, body(12), ctx, hotline('BATCH-AFTER'));
+    expect(after.duplicates.map((d) => d.id).sort()).toEqual([...ids].sort());
   });
 });
 
