@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ticketsApi, type InboxDto } from '../../shared/tickets';
+import { usePolling } from './usePolling';
 
 const POLL_MS = 60_000;
 
@@ -17,16 +18,8 @@ export function useInbox() {
 
   useEffect(() => {
     void load();
-    const timer = window.setInterval(() => {
-      if (document.visibilityState === 'visible' && navigator.onLine) void load();
-    }, POLL_MS);
-    const onVisible = () => document.visibilityState === 'visible' && void load();
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      window.clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
   }, [load]);
+  usePolling(load, POLL_MS);
 
   const markRead = useCallback(async (ids: number[]) => {
     if (!ids.length) return;

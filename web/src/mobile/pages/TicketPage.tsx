@@ -11,8 +11,10 @@ import { PhotoGrid } from '../components/PhotoGrid';
 import { TicketActions } from '../components/TicketActions';
 import { fullTime, shortTime } from '../lib/format';
 import { homePath, isResident } from '../roles';
+import { usePolling } from '../lib/usePolling';
 
 const TicketMap = lazy(() => import('../map/TicketMap'));
+const REFRESH_MS = 30_000;
 
 export default function TicketPage() {
   const { t, tx, lang } = useI18n();
@@ -39,6 +41,13 @@ export default function TicketPage() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // While the matter is open, follow it: the reporter sees it accepted and handled, the grid
+  // worker sees a return or a supervision, without pulling. A failed refresh keeps what is shown.
+  const refresh = useCallback(() => {
+    ticketsApi.get(id ?? '').then(setTicket, () => undefined);
+  }, [id]);
+  usePolling(refresh, REFRESH_MS, ticket != null && OPEN_STATUSES.includes(ticket.status));
 
   const back = () => {
     // Opened from a link or after a reload: there is no in-app page to go back to.
