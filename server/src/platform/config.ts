@@ -54,7 +54,7 @@ function tileCrs(raw: string | undefined): 'wgs84' | 'gcj02' {
 
 /**
  * Twice the cores, between 4 and 10. More connections than the database has cores to run them
- * only contend: on 2 cores a pool of 10 spent ≈ 40% more PostgreSQL CPU per ticket than a pool of
+ * only contend: on 2 cores a pool of 10 spent ≈ 10% more PostgreSQL CPU per ticket than a pool of
  * 4 (bench/README.md, intake). Set DATABASE_POOL_SIZE when PostgreSQL runs on a bigger machine.
  */
 function defaultPoolSize(): number {
