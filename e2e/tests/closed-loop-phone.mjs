@@ -162,6 +162,8 @@ export async function run({ page, baseURL, browser, artifacts }) {
     assert((await r.locator(tid('ticket-no')).innerText()).trim() === ticket.no, 'the ticket page should show the ticket number');
     assert((await r.locator(tid('ticket-page')).getAttribute('data-status')) === 'reported', 'the new ticket should show as reported');
     assert((await r.locator(`${tid('ticket-photos')} .adm-image`).count()) === 1, 'the ticket page should show the photo');
+    // No tile server in the tests: the resident's map still shows the grids around the point, named.
+    await r.locator(`${tid('ticket-map')} .m-grid-label`, { hasText: grid.name }).first().waitFor({ state: 'attached', timeout: 20_000 });
     await shot(r, 'reported');
     phase('report');
 

@@ -87,6 +87,14 @@ export const CreateBuildingBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const GridsAroundQuery = Type.Object(
+  {
+    bbox: Type.String({ pattern: '^-?\\d+(\\.\\d+)?(,-?\\d+(\\.\\d+)?){3}$', description: 'west,south,east,north (WGS-84 degrees, at most 0.05° a side)' }),
+    crs: Type.Optional(Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02')], { default: 'wgs84' })),
+  },
+  { additionalProperties: false },
+);
+
 export const LocateQuery = Type.Object(
   { lng: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) },
   { additionalProperties: false },

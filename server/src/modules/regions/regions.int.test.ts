@@ -122,6 +122,30 @@ describe('editing grids', () => {
     expect((await get('/api/geo/locate?lng=100.0005&lat=30.0005')).json().grid.code).toBe(g.code);
   });
 
+  it('shows anyone who may locate the grids around a point, with their current names; a big box is refused', async () => {
+    const resident = await t.login('resident01');
+    const created = await t.app.inject({ method: 'POST', url: '/api/regions', headers: { cookie: admin }, payload: { parentCode: '150302001002', name: '边界网格', level: 'grid', geometry: square(101, 31) } });
+    expect(created.statusCode).toBe(201);
+    const code = created.json().code;
+    const around = async (bbox: string, crs = '') => get(`/api/geo/grids.geojson?bbox=${bbox}${crs}`, resident);
+    const fc = (await around('100.999,30.999,101.002,31.002')).json();
+    expect(fc.features.map((f: { properties: { code: string; name: string } }) => [f.properties.code, f.properties.name])).toEqual([[code, '边界网格']]);
+    expect(fc.features[0].geometry.coordinates[0][0]).toEqual([101, 31]);
+    expect((await around('101.01,31.01,101.02,31.02')).json().features).toEqual([]);
+    // A rename reaches the point → grid answers at once (the index carries the names).
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/regions/${code}`, headers: { cookie: admin }, payload: { name: '改名网格' } })).statusCode).toBe(200);
+    expect((await around('100.999,30.999,101.002,31.002')).json().features[0].properties.name).toBe('改名网格');
+    expect((await get('/api/geo/locate?lng=101.0005&lat=31.0005', resident)).json().grid).toEqual({ code, name: '改名网格' });
+    const gcj = (await around('100.999,30.999,101.002,31.002', '&crs=gcj02')).json();
+    expect(gcj.features[0].geometry.coordinates[0][0]).toEqual(wgs84ToGcj02(101, 31));
+    for (const [bbox, rule] of [['100,30,101,31', 'too_large'], ['101,31,100.99,31.01', 'order']] as const) {
+      const r = await around(bbox);
+      expect(r.statusCode).toBe(400);
+      expect(r.json().errors[0]).toMatchObject({ field: 'bbox', rule });
+    }
+    expect((await around('1,2,3')).statusCode).toBe(400);
+  });
+
   it('refuses boundary edits above the grid level', async () => {
     const res = await t.app.inject({ method: 'PATCH', url: '/api/regions/150302001002', headers: { cookie: admin }, payload: { geometry: square(100, 30) } });
     expect(res.statusCode).toBe(400);

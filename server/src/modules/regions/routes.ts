@@ -9,6 +9,7 @@ import {
   CreateBuildingBody,
   CreateRegionBody,
   GeoJsonQuery,
+  GridsAroundQuery,
   LocateQuery,
   LocateResponse,
   RegionSchema,
@@ -84,6 +85,16 @@ export function registerRegionRoutes(app: App, regions: RegionService): void {
     config: { access: 'building.write', idempotent: true },
     schema: { tags, summary: '新增楼栋', body: CreateBuildingBody, response: { 201: BuildingSchema, ...problemResponses } },
     handler: async (req, reply) => reply.status(201).send(await regions.createBuilding(req.actor, req.body, auditContext(req))),
+  });
+
+  app.get('/api/geo/grids.geojson', {
+    config: { access: 'geo.locate' },
+    schema: { tags: ['geo'], summary: '视野内的网格边界 (GeoJSON)：无底图时居民上报定位用', querystring: GridsAroundQuery },
+    handler: async (req, reply) => {
+      const bbox = req.query.bbox.split(',').map(Number) as [number, number, number, number];
+      const fc = await regions.gridsAround(req.actor, bbox, req.query.crs ?? 'wgs84');
+      return reply.type('application/geo+json; charset=utf-8').send(fc);
+    },
   });
 
   app.get('/api/geo/locate', {

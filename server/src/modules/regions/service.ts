@@ -112,10 +112,12 @@ function geometryOrThrow(geometry: unknown, field = 'geometry'): Geometry {
 
 /** How often a process re-checks whether another process changed grid geometry. */
 const GEO_VERSION_CHECK_MS = 2000;
+/** Largest side (degrees) of the box GET /api/geo/grids.geojson answers for: ≈ 5.5 km north–south. */
+export const GRIDS_AROUND_MAX_DEG = 0.05;
 
 export class RegionService {
   /** Grids and micro-grids by point, with the names along their chains (both change with geo.version). */
-  private index: { grids: SpatialIndex<string>; micro: SpatialIndex<string>; names: Map<string, string>; version: number } | null = null;
+  private index: { grids: SpatialIndex<string>; micro: SpatialIndex<string>; names: Map<string, string>; shapes: Map<string, Geometry>; version: number } | null = null;
   private indexLoading: Promise<void> | null = null;
   private versionCheckedAt = 0;
 
@@ -366,7 +368,8 @@ export class RegionService {
       const names = new Map(named.map((r) => [r.code, r.name]));
       const grids = new SpatialIndex(cells.filter((c) => c.level === 'grid').map((c) => ({ id: c.code, geometry: c.geometry as Geometry })));
       const micro = new SpatialIndex(cells.filter((c) => c.level === 'microgrid').map((c) => ({ id: c.code, geometry: c.geometry as Geometry })));
-      this.index = { grids, micro, names, version };
+      const shapes = new Map(cells.filter((c) => c.level === 'grid').map((c) => [c.code, c.geometry as Geometry]));
+      this.index = { grids, micro, names, shapes, version };
       this.versionCheckedAt = Date.now();
     })().finally(() => {
       this.indexLoading = null;
@@ -394,6 +397,33 @@ export class RegionService {
     const g = pick('grid');
     if (!community || !street || !district || !g) return null;
     return { grid: g, microgrid: microCode ? pick('microgrid') : null, community, street, district };
+  }
+
+  /**
+   * Grid boundaries around a point of view (a map on a phone), for anyone who may locate: where
+   * the grids run is public geography, and without map tiles it is all a resident sees to place
+   * a report. At most GRIDS_AROUND_MAX_DEG a side, so nobody downloads a city through it.
+   */
+  async gridsAround(actor: Actor | undefined, bbox: [number, number, number, number], crs: 'wgs84' | 'gcj02') {
+    authorize(actor, 'geo.locate');
+    const [w, s, e, n] = bbox;
+    if (!(w < e && s < n)) throw invalidField('bbox', 'order', { zh: '范围应为 西,南,东,北', en: 'give west,south,east,north' });
+    if (e - w > GRIDS_AROUND_MAX_DEG || n - s > GRIDS_AROUND_MAX_DEG) {
+      throw invalidField('bbox', 'too_large', { zh: '范围过大，请放大地图', en: `at most ${GRIDS_AROUND_MAX_DEG}° a side: zoom in` });
+    }
+    const idx = await this.ensureIndex();
+    return {
+      type: 'FeatureCollection' as const,
+      features: idx.grids.within(w, s, e, n).map((code) => {
+        const g = idx.shapes.get(code)!;
+        return {
+          type: 'Feature' as const,
+          id: code,
+          geometry: crs === 'gcj02' ? transformGeometry(g, wgs84ToGcj02) : g,
+          properties: { code, name: idx.names.get(code) ?? code, level: 'grid' as const, parentCode: parseRegionCode(code)!.parentCode },
+        };
+      }),
+    };
   }
 
   async locate(actor: Actor | undefined, lng: number, lat: number): Promise<LocateResult> {

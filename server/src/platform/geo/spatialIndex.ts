@@ -57,6 +57,13 @@ export class SpatialIndex<T> {
     return [...hits].sort((a, b) => a - b).map((i) => this.#ids[i]!);
   }
 
+  /** Items with a polygon part whose bounding box meets the box [w, s, e, n], in input order. */
+  within(w: number, s: number, e: number, n: number): T[] {
+    if (!this.#tree) return [];
+    const hits = new Set(this.#tree.search(w, s, e, n).map((c) => this.#parts[c]!.item));
+    return [...hits].sort((a, b) => a - b).map((i) => this.#ids[i]!);
+  }
+
   /** Linear scan over every item, no bounding-box shortcut: the baseline the index is measured against. */
   static bruteForceLocate<T>(items: readonly IndexedItem<T>[], lng: number, lat: number): T | null {
     for (const it of items) if (pointInGeometry(lng, lat, it.geometry)) return it.id;

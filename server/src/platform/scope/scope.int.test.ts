@@ -98,6 +98,7 @@ const CASES: Case[] = [
     request: () => ({ url: '/api/auth/password', body: { currentPassword: 'wrong-one-1', newPassword: 'whatever-2026' } }),
   },
   { method: 'GET', url: '/api/geo/locate', access: 'geo.locate', ok: 200, request: () => ({ url: '/api/geo/locate?lng=106.82&lat=39.62' }) },
+  { method: 'GET', url: '/api/geo/grids.geojson', access: 'geo.locate', ok: 200, request: () => ({ url: '/api/geo/grids.geojson?bbox=106.81,39.61,106.83,39.63' }) },
   { method: 'GET', url: '/api/regions/:code', access: 'region.read', ok: 200, request: (t, f, c) => ({ url: `/api/regions/${pick(f.grid, t, c)}` }) },
   { method: 'GET', url: '/api/regions/:code/children', access: 'region.read', ok: 200, request: (t, f, c) => ({ url: `/api/regions/${pick(f.community, t, c)}/children` }) },
   {

@@ -7,7 +7,7 @@ import { geoApi } from '../../shared/geo';
 import { usePublicConfig } from '../../shared/config';
 import { useT } from '../../shared/i18n';
 import { currentPosition, PositionFailure } from '../lib/position';
-import { createMap, display, drawScopeGrids, FALLBACK_CENTER, L } from './base';
+import { createMap, display, drawScopeGrids, FALLBACK_CENTER, followGridsAround, L } from './base';
 
 export interface MapPickerProps {
   /** WGS84 [lng, lat] to start at. */
@@ -53,6 +53,7 @@ export default function MapPicker({ start, onPick }: MapPickerProps) {
     map.on('moveend', name);
     name();
     const ctl = new AbortController();
+    const stopGrids = user?.permissions.includes('region.read') ? null : followGridsAround(map, dRef.current);
     // Staff without a starting point: open on their own grid.
     drawScopeGrids(map, user, dRef.current, ctl.signal)
       .then((b) => {
@@ -64,6 +65,7 @@ export default function MapPicker({ start, onPick }: MapPickerProps) {
     return () => {
       window.clearTimeout(timer);
       ctl.abort();
+      stopGrids?.();
       ro.disconnect();
       map.remove();
       mapRef.current = null;

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useAuth } from '../../shared/auth';
 import { usePublicConfig } from '../../shared/config';
-import { createMap, display, drawScopeGrids, L } from './base';
+import { createMap, display, drawScopeGrids, followGridsAround, L } from './base';
 
 /** A small, still map of where a ticket is (WGS84 in). */
 export default function TicketMap({ lng, lat }: { lng: number; lat: number }) {
@@ -19,8 +19,10 @@ export default function TicketMap({ lng, lat }: { lng: number; lat: number }) {
     L.circleMarker(at, { radius: 8, color: '#fff', weight: 2, fillColor: '#c8161d', fillOpacity: 1, interactive: false }).addTo(map);
     const ctl = new AbortController();
     drawScopeGrids(map, user, d, ctl.signal).catch(() => undefined);
+    const stopGrids = user?.permissions.includes('region.read') ? null : followGridsAround(map, d);
     return () => {
       ctl.abort();
+      stopGrids?.();
       map.remove();
     };
   }, [lng, lat, config, user]);

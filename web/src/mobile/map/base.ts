@@ -1,13 +1,13 @@
 /**
  * Leaflet set-up shared by the point picker and the ticket map (loaded on demand: Leaflet is
  * the biggest thing the mobile app uses). No tile server is needed: tiles come from
- * GET /api/config when one is configured; staff also see their area's grid boundaries, which on
- * a tile-less map are what tells a place from another.
+ * GET /api/config when one is configured; staff see their area's grid boundaries and residents
+ * the grids in view, which on a tile-less map are what tells a place from another.
  */
 import 'leaflet/dist/leaflet.css';
 import * as L from 'leaflet';
 import type { Me, PublicConfig } from '../../shared/types';
-import { regionsApi, wgs84ToGcj02, gcj02ToWgs84 } from '../../shared/geo';
+import { geoApi, regionsApi, wgs84ToGcj02, gcj02ToWgs84 } from '../../shared/geo';
 
 export { L };
 
@@ -43,9 +43,60 @@ export function createMap(el: HTMLElement, config: PublicConfig, opts: L.MapOpti
   return map;
 }
 
+/** Largest side (degrees) of the view the server draws grids for (GRIDS_AROUND_MAX_DEG). */
+const AROUND_MAX_DEG = 0.05;
+const GRID_STYLE: L.PathOptions = { color: '#1677ff', weight: 1, fillOpacity: 0.03, dashArray: '4 4' };
+
+/**
+ * For those who may not read regions (residents): the grids in view, redrawn as the map moves
+ * (GET /api/geo/grids.geojson), each named on the map, when the view is small enough.
+ * Returns a function that stops following.
+ */
+export function followGridsAround(map: L.Map, d: Display): () => void {
+  let layer: L.GeoJSON | null = null;
+  let ctl: AbortController | null = null;
+  let timer: number | undefined;
+  const draw = () => {
+    const b = map.getBounds();
+    const [w, s] = d.fromMap(b.getSouthWest());
+    const [e, n] = d.fromMap(b.getNorthEast());
+    if (e - w > AROUND_MAX_DEG || n - s > AROUND_MAX_DEG) {
+      layer?.remove();
+      layer = null;
+      return;
+    }
+    ctl?.abort();
+    const mine = (ctl = new AbortController());
+    geoApi
+      .gridsAround([w, s, e, n], d.gcj ? 'gcj02' : 'wgs84', mine.signal)
+      .then((fc) => {
+        if (mine.signal.aborted) return;
+        layer?.remove();
+        layer = L.geoJSON(fc as unknown as Parameters<typeof L.geoJSON>[0], {
+          style: () => GRID_STYLE,
+          interactive: false,
+          onEachFeature: (f, l) => l.bindTooltip((f.properties as { name: string }).name, { permanent: true, direction: 'center', className: 'm-grid-label' }),
+        }).addTo(map);
+        layer.bringToBack();
+      })
+      .catch(() => undefined); // a weak signal: keep what is drawn
+  };
+  const schedule = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(draw, 300);
+  };
+  map.on('moveend', schedule);
+  schedule();
+  return () => {
+    window.clearTimeout(timer);
+    ctl?.abort();
+    map.off('moveend', schedule);
+  };
+}
+
 /**
  * Draw the grids around the user's own area (their community's grids for a grid worker) and
- * return their bounds. Residents may not read regions: nothing is drawn for them.
+ * return their bounds. Residents may not read regions: they get followGridsAround instead.
  */
 export async function drawScopeGrids(map: L.Map, user: Me | null, d: Display, signal: AbortSignal): Promise<L.LatLngBounds | null> {
   const scope = user?.scope;

@@ -3,7 +3,6 @@ import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { Button, ErrorBlock, List, NavBar, NoticeBar, PullToRefresh, Steps, Tag } from 'antd-mobile';
 import { ApiError, errorMessage } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
-import { usePublicConfig } from '../../shared/config';
 import { useI18n } from '../../shared/i18n';
 import { DUE_STATE_COLOR, OPEN_STATUSES, STATUS_COLOR, currentDeadline, describeDue, ticketLabels, ticketsApi, type TicketDetailDto } from '../../shared/tickets';
 import { PageLoading } from '../components/PageLoading';
@@ -21,7 +20,6 @@ export default function TicketPage() {
   const labels = ticketLabels(tx);
   const { id } = useParams();
   const { user } = useAuth();
-  const { config } = usePublicConfig();
   const navigate = useNavigate();
   const location = useLocation();
   const created = (location.state as { created?: boolean } | null)?.created === true;
@@ -82,7 +80,8 @@ export default function TicketPage() {
 
   const deadline = currentDeadline(ticket);
   const due = describeDue(ticket, t, lang);
-  const showMap = ticket.lng != null && ticket.lat != null && (!!config.tileUrl || !!user?.permissions.includes('region.read'));
+  // Without tiles the map still shows the grids around the point (staff: their area's).
+  const showMap = ticket.lng != null && ticket.lat != null;
   const open = OPEN_STATUSES.includes(ticket.status);
   const events = [...ticket.events].sort((a, b) => b.at.localeCompare(a.at) || b.id - a.id);
 

@@ -40,4 +40,11 @@ export const regionsApi = {
 export const geoApi = {
   locate: (lng: number, lat: number) =>
     api.get<LocateResult>('/api/geo/locate', { lng: lng.toFixed(7), lat: lat.toFixed(7) }),
+  /** Grids meeting [west, south, east, north] (WGS-84; at most 0.05° a side), for anyone who may locate. */
+  gridsAround: (bbox: [number, number, number, number], crs?: Crs, signal?: AbortSignal) =>
+    api.get<GeoFeatureCollection<GridFeatureProps>>(
+      '/api/geo/grids.geojson',
+      { bbox: bbox.map((x) => x.toFixed(6)).join(','), crs: crs === 'gcj02' ? crs : undefined },
+      { signal },
+    ),
 };
