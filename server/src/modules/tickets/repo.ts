@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { rows, type DbOrTx } from '../../platform/db/client.js';
 import { JsonInsert, Statement } from '../../platform/db/statements.js';
 import { AUDIT_JSON_INSERT, type auditRow } from '../../platform/audit/index.js';
@@ -191,6 +191,34 @@ export const ticketRepo = {
   },
 
   /** Tickets whose timer is due, locked for this process only (others skip them). */
+  /** Which tickets have a timer due (no lock: the sweep prepares names before locking them). */
+  async dueTimers(db: DbOrTx, now: Date, limit: number): Promise<Pick<TicketRow, 'id' | 'regionPath' | 'categoryCode'>[]> {
+    return db
+      .select({ id: tickets.id, regionPath: tickets.regionPath, categoryCode: tickets.categoryCode })
+      .from(tickets)
+      .where(sql`${tickets.timerAt} IS NOT NULL AND ${tickets.timerAt} <= ${now.toISOString()}`)
+      .orderBy(tickets.timerAt)
+      .limit(limit);
+  },
+
+  /** The inbox's counts: matters waiting in the area (`inArea`) and on the caller's desk (`mine`). */
+  async inboxCounts(db: DbOrTx, w: { inArea: SQL; mine: SQL; now: string; soon: string }) {
+    const { inArea, mine, now, soon } = w;
+    const [r] = await db
+      .select({
+        toAccept: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'reported' AND ${inArea})::int`,
+        toDispatch: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'accepted' AND ${inArea})::int`,
+        toVerify: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'handled' AND ${inArea})::int`,
+        newTasks: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'dispatched' AND ${mine})::int`,
+        inProgress: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'in_progress' AND ${mine})::int`,
+        overdue: sql<number>`count(*) FILTER (WHERE ${tickets.status} IN ('dispatched','in_progress') AND ${mine} AND (${tickets.resolveOverdue} OR ${tickets.respondOverdue} OR ${tickets.resolveDueAt} <= ${now}))::int`,
+        dueSoon: sql<number>`count(*) FILTER (WHERE ${tickets.status} IN ('dispatched','in_progress') AND ${mine} AND ${tickets.pausedAt} IS NULL AND NOT (${tickets.resolveOverdue} OR ${tickets.respondOverdue}) AND ${tickets.resolveDueAt} > ${now} AND ${tickets.resolveDueAt} <= ${soon})::int`,
+      })
+      .from(tickets)
+      .where(or(inArea, mine));
+    return r!;
+  },
+
   async lockDueTimers(db: DbOrTx, now: Date, limit: number): Promise<TicketRow[]> {
     return db
       .select()

@@ -657,18 +657,7 @@ export class TicketService {
       const inArea = like(tickets.regionPath, `${this.area(actor)}%`);
       const now = this.now().toISOString();
       const soon = new Date(this.now().getTime() + 24 * HOUR).toISOString();
-      const [r] = await this.db
-        .select({
-          toAccept: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'reported' AND ${inArea})::int`,
-          toDispatch: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'accepted' AND ${inArea})::int`,
-          toVerify: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'handled' AND ${inArea})::int`,
-          newTasks: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'dispatched' AND ${mine})::int`,
-          inProgress: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'in_progress' AND ${mine})::int`,
-          overdue: sql<number>`count(*) FILTER (WHERE ${tickets.status} IN ('dispatched','in_progress') AND ${mine} AND (${tickets.resolveOverdue} OR ${tickets.respondOverdue} OR ${tickets.resolveDueAt} <= ${now}))::int`,
-          dueSoon: sql<number>`count(*) FILTER (WHERE ${tickets.status} IN ('dispatched','in_progress') AND ${mine} AND ${tickets.pausedAt} IS NULL AND NOT (${tickets.resolveOverdue} OR ${tickets.respondOverdue}) AND ${tickets.resolveDueAt} > ${now} AND ${tickets.resolveDueAt} <= ${soon})::int`,
-        })
-        .from(tickets)
-        .where(or(inArea, mine));
+      const r = await ticketRepo.inboxCounts(this.db, { inArea, mine, now, soon });
       Object.assign(base, r);
       if (actor.role === 'dept_handler') Object.assign(base, { toAccept: 0, toDispatch: 0, toVerify: 0 });
     }
@@ -1014,12 +1003,7 @@ export class TicketService {
     let done = 0;
     for (;;) {
       // Names and targets must be known before the transaction (PGlite: one connection).
-      const peek = await this.db
-        .select({ id: tickets.id, regionPath: tickets.regionPath, categoryCode: tickets.categoryCode })
-        .from(tickets)
-        .where(sql`${tickets.timerAt} IS NOT NULL AND ${tickets.timerAt} <= ${now.toISOString()}`)
-        .orderBy(tickets.timerAt)
-        .limit(limit);
+      const peek = await ticketRepo.dueTimers(this.db, now, limit);
       if (!peek.length) return done;
       const prepared = new Map<number, Prepared>();
       for (const p of peek) {
