@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Col, Drawer, Empty, Form, Input, InputNumber, Modal, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Drawer, Empty, Form, Input, InputNumber, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { ApartmentOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { applyFieldErrors } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
@@ -15,6 +15,7 @@ import '../people/people.css';
 import { testIdProps } from '../people/bits';
 import { LoadMoreFooter } from '../components/LoadMoreFooter';
 import { useCursorList } from '../components/useCursorList';
+import { FormModal } from '../components/formShell';
 
 const KEYS = ['q', 'region', 'occupancy', 'use', 'buildingId'] as const;
 
@@ -430,29 +431,25 @@ export function HouseEditModal({ house, onClose, onSaved }: { house: House | nul
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
       open={!!house}
       title={house ? t('house.editTitle', { address: house.address }) : ''}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
       okButtonProps={testIdProps('house-edit-ok')}
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical">
-        <Form.Item name="areaM2" label={t('house.area')}>
-          <InputNumber min={0.1} max={100000} style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item name="use" label={t('house.use')}>
-          <Select options={HOUSE_USES.map((o) => ({ value: o, label: labels.houseUse(o) }))} />
-        </Form.Item>
-        <Form.Item name="occupancy" label={t('house.occupancy')}>
-          <Select options={OCCUPANCIES.map((o) => ({ value: o, label: labels.occupancy(o) }))} data-testid="house-edit-occupancy" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="areaM2" label={t('house.area')}>
+        <InputNumber min={0.1} max={100000} style={{ width: '100%' }} />
+      </Form.Item>
+      <Form.Item name="use" label={t('house.use')}>
+        <Select options={HOUSE_USES.map((o) => ({ value: o, label: labels.houseUse(o) }))} />
+      </Form.Item>
+      <Form.Item name="occupancy" label={t('house.occupancy')}>
+        <Select options={OCCUPANCIES.map((o) => ({ value: o, label: labels.occupancy(o) }))} data-testid="house-edit-occupancy" />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -3,13 +3,13 @@
  * (the key is shown once) and revoke one (with confirmation; it stops working at once).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Form, Input, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { PlusOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import { errorMessage } from '../../shared/api';
 import { useAuth } from '../../shared/auth';
 import { useI18n } from '../../shared/i18n';
 import { API_DOCS_OPEN311, open311KeysApi, type ApiKey, type CreatedApiKey } from '../../shared/integrations';
-import { FormErrors, useFormShell } from '../components/formShell';
+import { FormModal, useFormShell } from '../components/formShell';
 import { formatTime } from '../labels';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
 import { OnceSecretModal } from './OnceSecretModal';
@@ -40,32 +40,29 @@ function IssueKeyModal({ open, onClose, onIssued }: { open: boolean; onClose: ()
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
       open={open}
       title={t('integ.key.add')}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
       okText={t('integ.key.add')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
       data-testid="apikey-modal"
     >
-      <FormErrors errors={errors} gap={12} />
-      <Form<Values> form={form} layout="vertical">
-        <Form.Item name="name" label={t('integ.key.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('integ.key.name') }) }]}>
-          <Input maxLength={64} placeholder={t('integ.key.namePlaceholder')} data-testid="apikey-name" />
-        </Form.Item>
-        <Form.Item
-          name="regionCode"
-          label={t('integ.key.region')}
-          extra={t('integ.key.regionHint')}
-          rules={[{ required: true, message: t('common.required', { field: t('integ.key.region') }) }]}
-        >
-          <RegionTreeSelect allowClear={false} selectableLevels={['city', 'district', 'street', 'community', 'grid']} data-testid="apikey-region" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="name" label={t('integ.key.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('integ.key.name') }) }]}>
+        <Input maxLength={64} placeholder={t('integ.key.namePlaceholder')} data-testid="apikey-name" />
+      </Form.Item>
+      <Form.Item
+        name="regionCode"
+        label={t('integ.key.region')}
+        extra={t('integ.key.regionHint')}
+        rules={[{ required: true, message: t('common.required', { field: t('integ.key.region') }) }]}
+      >
+        <RegionTreeSelect allowClear={false} selectableLevels={['city', 'district', 'street', 'community', 'grid']} data-testid="apikey-region" />
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -1,6 +1,6 @@
 /** The webhook modals: register or edit an endpoint; the signing secret with the receivers' recipe. */
 import { useEffect } from 'react';
-import { App, Checkbox, Form, Input, Modal, Switch, Typography } from 'antd';
+import { App, Checkbox, Form, Input, Switch, Typography } from 'antd';
 import { useAuth } from '../../shared/auth';
 import { useI18n } from '../../shared/i18n';
 import {
@@ -13,7 +13,7 @@ import {
   type WebhookEndpointWithSecret,
   type WebhookEvent,
 } from '../../shared/integrations';
-import { FormErrors, useFormShell } from '../components/formShell';
+import { FormModal, useFormShell } from '../components/formShell';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
 import { useIntegrationLabels } from './labels';
 import { OnceSecretModal } from './OnceSecretModal';
@@ -87,55 +87,51 @@ export function WebhookModal({
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
       open={!!editing}
       title={isNew ? t('integ.wh.add') : t('integ.wh.edit')}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
       width={600}
       data-testid="webhook-modal"
     >
-      <FormErrors errors={errors} gap={12} />
-      <Form<Values> form={form} layout="vertical">
-        <Form.Item
-          name="url"
-          label={t('integ.wh.url')}
-          extra={t('integ.wh.urlHint')}
-          rules={[
-            { required: true, whitespace: true, message: t('common.required', { field: t('integ.wh.url') }) },
-            { pattern: /^\s*https?:\/\/\S+\s*$/i, message: t('integ.wh.urlInvalid') },
-          ]}
-        >
-          <Input maxLength={2048} placeholder="https://12345.example.gov.cn/gridwork/events" className="mono" data-testid="webhook-url" />
-        </Form.Item>
-        <Form.Item name="events" label={t('integ.wh.events')} rules={[{ required: true, type: 'array', min: 1, message: t('common.required', { field: t('integ.wh.events') }) }]}>
-          <Checkbox.Group
-            options={WEBHOOK_EVENTS.map((e) => ({
-              value: e,
-              label: (
-                <span>
-                  {labels.event(e)} <span className="muted-level mono">{e}</span>
-                </span>
-              ),
-            }))}
-            data-testid="webhook-events"
-          />
-        </Form.Item>
-        <Form.Item name="regionCode" label={t('integ.wh.region')} extra={t('integ.wh.regionHint')}>
-          <RegionTreeSelect allowClear={false} data-testid="webhook-region" />
-        </Form.Item>
-        <Form.Item name="description" label={t('integ.wh.description')}>
-          <Input maxLength={200} placeholder={t('integ.wh.descriptionPlaceholder')} data-testid="webhook-description" />
-        </Form.Item>
-        <Form.Item name="active" label={t('integ.wh.active')} valuePropName="checked">
-          <Switch data-testid="webhook-active" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item
+        name="url"
+        label={t('integ.wh.url')}
+        extra={t('integ.wh.urlHint')}
+        rules={[
+          { required: true, whitespace: true, message: t('common.required', { field: t('integ.wh.url') }) },
+          { pattern: /^\s*https?:\/\/\S+\s*$/i, message: t('integ.wh.urlInvalid') },
+        ]}
+      >
+        <Input maxLength={2048} placeholder="https://12345.example.gov.cn/gridwork/events" className="mono" data-testid="webhook-url" />
+      </Form.Item>
+      <Form.Item name="events" label={t('integ.wh.events')} rules={[{ required: true, type: 'array', min: 1, message: t('common.required', { field: t('integ.wh.events') }) }]}>
+        <Checkbox.Group
+          options={WEBHOOK_EVENTS.map((e) => ({
+            value: e,
+            label: (
+              <span>
+                {labels.event(e)} <span className="muted-level mono">{e}</span>
+              </span>
+            ),
+          }))}
+          data-testid="webhook-events"
+        />
+      </Form.Item>
+      <Form.Item name="regionCode" label={t('integ.wh.region')} extra={t('integ.wh.regionHint')}>
+        <RegionTreeSelect allowClear={false} data-testid="webhook-region" />
+      </Form.Item>
+      <Form.Item name="description" label={t('integ.wh.description')}>
+        <Input maxLength={200} placeholder={t('integ.wh.descriptionPlaceholder')} data-testid="webhook-description" />
+      </Form.Item>
+      <Form.Item name="active" label={t('integ.wh.active')} valuePropName="checked">
+        <Switch data-testid="webhook-active" />
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Alert, App, Form, Input, Modal } from 'antd';
+import { App, Form, Input } from 'antd';
 import { ApiError, applyFieldErrors } from '../../shared/api';
 import { authApi } from '../../shared/endpoints';
 import { useT } from '../../shared/i18n';
+import { FormModal } from '../components/formShell';
 
 interface Values {
   currentPassword: string;
@@ -45,55 +46,53 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
+      gap={16}
+      formProps={{ requiredMark: 'optional', onFinish: () => void submit() }}
       open={open}
       title={t('password.title')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => void submit().catch(() => undefined)}
       onCancel={() => {
         form.resetFields();
         setErrors([]);
         onClose();
       }}
-      destroyOnHidden
     >
-      {errors.length > 0 && <Alert type="error" showIcon title={errors.join('；')} style={{ marginBottom: 16 }} />}
-      <Form form={form} layout="vertical" requiredMark="optional" onFinish={() => void submit()}>
-        <Form.Item
-          name="currentPassword"
-          label={t('password.current')}
-          rules={[{ required: true, message: t('common.required', { field: t('password.current') }) }]}
-        >
-          <Input.Password autoComplete="current-password" data-testid="pw-current" />
-        </Form.Item>
-        <Form.Item
-          name="newPassword"
-          label={t('password.new')}
-          extra={t('password.hint')}
-          rules={[{ required: true, message: t('common.required', { field: t('password.new') }) }]}
-        >
-          <Input.Password autoComplete="new-password" data-testid="pw-new" />
-        </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t('password.confirm')}
-          dependencies={['newPassword']}
-          rules={[
-            { required: true, message: t('common.required', { field: t('password.confirm') }) },
-            ({ getFieldValue }) => ({
-              validator: (_, value) =>
-                !value || getFieldValue('newPassword') === value
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t('password.mismatch'))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" data-testid="pw-confirm" />
-        </Form.Item>
-        <button type="submit" hidden />
-      </Form>
-    </Modal>
+      <Form.Item
+        name="currentPassword"
+        label={t('password.current')}
+        rules={[{ required: true, message: t('common.required', { field: t('password.current') }) }]}
+      >
+        <Input.Password autoComplete="current-password" data-testid="pw-current" />
+      </Form.Item>
+      <Form.Item
+        name="newPassword"
+        label={t('password.new')}
+        extra={t('password.hint')}
+        rules={[{ required: true, message: t('common.required', { field: t('password.new') }) }]}
+      >
+        <Input.Password autoComplete="new-password" data-testid="pw-new" />
+      </Form.Item>
+      <Form.Item
+        name="confirm"
+        label={t('password.confirm')}
+        dependencies={['newPassword']}
+        rules={[
+          { required: true, message: t('common.required', { field: t('password.confirm') }) },
+          ({ getFieldValue }) => ({
+            validator: (_, value) =>
+              !value || getFieldValue('newPassword') === value
+                ? Promise.resolve()
+                : Promise.reject(new Error(t('password.mismatch'))),
+          }),
+        ]}
+      >
+        <Input.Password autoComplete="new-password" data-testid="pw-confirm" />
+      </Form.Item>
+      <button type="submit" hidden />
+    </FormModal>
   );
 }

@@ -1,7 +1,7 @@
 /** 园区 / 商务楼宇: the sites, their own coverage and how many of the organisations in them are covered. */
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Alert, App, Button, Form, Input, Modal, Segmented, Space, Table, Tooltip } from 'antd';
+import { Alert, App, Button, Form, Input, Segmented, Space, Table, Tooltip } from 'antd';
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useAuth } from '../../shared/auth';
 import { useI18n } from '../../shared/i18n';
@@ -12,7 +12,7 @@ import { PartyOrgTreeSelect } from '../party/PartyOrgTreeSelect';
 import { sitesApi, SITE_KINDS, type Site, type SiteInput, type SiteKind } from './api';
 import { CoverageTags } from './CoverageTags';
 import { useOrgLabels } from './labels';
-import { FormErrors, useFormShell } from '../components/formShell';
+import { FormModal, useFormShell } from '../components/formShell';
 
 const SITE_LEVELS = ['district', 'street', 'community', 'grid', 'microgrid'] as const;
 const FIELDS = ['kind', 'name', 'address', 'regionCode', 'partyOrgId', 'guidanceOfficer'] as const;
@@ -71,37 +71,37 @@ function SiteModal({ open, editing, onClose, onSaved }: { open: boolean; editing
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
+      gap={16}
+      formProps={{ requiredMark: 'optional' }}
       open={open}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
-      confirmLoading={busy}
-      destroyOnHidden
       title={editing ? t('site.edit', { name: editing.name }) : t('site.create')}
       okText={editing ? t('common.save') : t('common.create')}
     >
-      <FormErrors errors={errors} gap={16} />
-      <Form form={form} layout="vertical" requiredMark="optional">
-        <Form.Item name="kind" label={t('site.kind')} rules={[{ required: true }]}>
-          <Segmented<SiteKind> disabled={!!editing} options={SITE_KINDS.map((k) => ({ value: k, label: labels.siteKind(k) }))} />
-        </Form.Item>
-        <Form.Item name="name" label={t('site.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('site.name') }) }]}>
-          <Input maxLength={128} />
-        </Form.Item>
-        <Form.Item name="regionCode" label={t('org.region')} rules={[{ required: !editing, message: t('org.regionRequired') }]}>
-          <RegionTreeSelect selectableLevels={SITE_LEVELS} placeholder={t('org.regionPlaceholder')} />
-        </Form.Item>
-        <Form.Item name="address" label={t('org.address')}>
-          <Input maxLength={256} />
-        </Form.Item>
-        <Form.Item name="partyOrgId" label={t('site.partyOrg')}>
-          <PartyOrgTreeSelect initialLabel={editing?.partyOrg?.name} placeholder={t('org.partyOrgPlaceholder')} />
-        </Form.Item>
-        <Form.Item name="guidanceOfficer" label={t('org.guidanceOfficer')}>
-          <Input maxLength={64} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="kind" label={t('site.kind')} rules={[{ required: true }]}>
+        <Segmented<SiteKind> disabled={!!editing} options={SITE_KINDS.map((k) => ({ value: k, label: labels.siteKind(k) }))} />
+      </Form.Item>
+      <Form.Item name="name" label={t('site.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('site.name') }) }]}>
+        <Input maxLength={128} />
+      </Form.Item>
+      <Form.Item name="regionCode" label={t('org.region')} rules={[{ required: !editing, message: t('org.regionRequired') }]}>
+        <RegionTreeSelect selectableLevels={SITE_LEVELS} placeholder={t('org.regionPlaceholder')} />
+      </Form.Item>
+      <Form.Item name="address" label={t('org.address')}>
+        <Input maxLength={256} />
+      </Form.Item>
+      <Form.Item name="partyOrgId" label={t('site.partyOrg')}>
+        <PartyOrgTreeSelect initialLabel={editing?.partyOrg?.name} placeholder={t('org.partyOrgPlaceholder')} />
+      </Form.Item>
+      <Form.Item name="guidanceOfficer" label={t('org.guidanceOfficer')}>
+        <Input maxLength={64} />
+      </Form.Item>
+    </FormModal>
   );
 }
 

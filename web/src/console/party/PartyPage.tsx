@@ -40,7 +40,7 @@ import { orgsApi, type Org } from '../orgs/api';
 import { entityLabel } from '../imports/api';
 import { CHILD_LEVELS, partyApi, type Membership, type PartyLevel, type PartyMember, type PartyOrg, type PartyOrgDetail } from './api';
 import { PersonSelect } from './PersonSelect';
-import { FormErrors, useFormShell } from '../components/formShell';
+import { FormErrors, FormModal, useFormShell } from '../components/formShell';
 
 interface PartyNode extends DataNode {
   key: string;
@@ -229,56 +229,56 @@ function AddMemberModal({ org, open, onClose, onCreated }: { org: PartyOrgDetail
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
+      gap={16}
+      formProps={{ requiredMark: 'optional' }}
       open={open}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
-      confirmLoading={busy}
-      destroyOnHidden
       title={t('party.addMemberTo', { name: org.name })}
       okText={t('common.create')}
     >
-      <FormErrors errors={errors} gap={16} />
-      <Form form={form} layout="vertical" requiredMark="optional">
-        <Form.Item name="personId" label={t('party.person')} rules={[{ required: true, message: t('party.personRequired') }]} extra={t('party.personHint')}>
-          <PersonSelect placeholder={t('party.personPlaceholder')} />
-        </Form.Item>
-        <Row gutter={16}>
-          <Col span={12}>
-            <Form.Item name="membership" label={t('party.membership')}>
-              <Radio.Group optionType="button" options={(['full', 'probationary'] as const).map((m) => ({ value: m, label: labels.membership(m) }))} />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="joinedOn" label={t('party.joinedOn')}>
-              <Input type="date" />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="inService" valuePropName="checked" extra={t('party.inServiceHint')}>
-          <Checkbox>{t('party.inService')}</Checkbox>
-        </Form.Item>
-        {inService && (
-          <>
-            <Form.Item name="workUnit" label={t('party.workUnit')}>
-              <Input maxLength={128} />
-            </Form.Item>
-            <Row gutter={16}>
-              <Col span={14}>
-                <Form.Item name="homeCommunityCode" label={t('party.homeCommunity')} extra={t('party.homeCommunityHint')}>
-                  <RegionTreeSelect selectableLevels={['community']} placeholder={t('party.homeCommunityPlaceholder')} />
-                </Form.Item>
-              </Col>
-              <Col span={10}>
-                <Form.Item name="reportedOn" label={t('party.reportedOn')}>
-                  <Input type="date" />
-                </Form.Item>
-              </Col>
-            </Row>
-          </>
-        )}
-      </Form>
-    </Modal>
+      <Form.Item name="personId" label={t('party.person')} rules={[{ required: true, message: t('party.personRequired') }]} extra={t('party.personHint')}>
+        <PersonSelect placeholder={t('party.personPlaceholder')} />
+      </Form.Item>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item name="membership" label={t('party.membership')}>
+            <Radio.Group optionType="button" options={(['full', 'probationary'] as const).map((m) => ({ value: m, label: labels.membership(m) }))} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="joinedOn" label={t('party.joinedOn')}>
+            <Input type="date" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="inService" valuePropName="checked" extra={t('party.inServiceHint')}>
+        <Checkbox>{t('party.inService')}</Checkbox>
+      </Form.Item>
+      {inService && (
+        <>
+          <Form.Item name="workUnit" label={t('party.workUnit')}>
+            <Input maxLength={128} />
+          </Form.Item>
+          <Row gutter={16}>
+            <Col span={14}>
+              <Form.Item name="homeCommunityCode" label={t('party.homeCommunity')} extra={t('party.homeCommunityHint')}>
+                <RegionTreeSelect selectableLevels={['community']} placeholder={t('party.homeCommunityPlaceholder')} />
+              </Form.Item>
+            </Col>
+            <Col span={10}>
+              <Form.Item name="reportedOn" label={t('party.reportedOn')}>
+                <Input type="date" />
+              </Form.Item>
+            </Col>
+          </Row>
+        </>
+      )}
+    </FormModal>
   );
 }
 

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, ColorPicker, Form, Input, InputNumber, Modal, Row, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, ColorPicker, Form, Input, InputNumber, Row, Space, Switch, Table, Tag, Typography } from 'antd';
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useI18n } from '../../shared/i18n';
 import { catalogueApi, type CatalogueColour, type CatalogueTag } from '../../shared/registry';
 import { setCatalogue, useCatalogue } from './catalogue';
 import './people.css';
 import { testIdProps } from './bits';
-import { FormErrors, useFormShell } from '../components/formShell';
+import { FormModal, useFormShell } from '../components/formShell';
 
 /** 标签与户卡配置: the person tags (incl. the five must-visit groups) and the household card colours. */
 export default function CataloguePage() {
@@ -130,61 +130,57 @@ function TagModal({ editing, categories, onClose }: { editing: CatalogueTag | 'n
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
       open={!!editing}
       title={isNew ? t('catalogue.addTag') : t('catalogue.editTag')}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
       okButtonProps={testIdProps('tag-save')}
     >
-      <FormErrors errors={errors} gap={12} />
-      <Form form={form} layout="vertical">
-        <Row gutter={12}>
-          <Col span={12}>
-            <Form.Item name="name" label={t('catalogue.tagName')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('catalogue.tagName') }) }]}>
-              <Input maxLength={32} data-testid="tag-name" />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item
-              name="code"
-              label={t('catalogue.code')}
-              extra={isNew ? t('catalogue.codeHint') : undefined}
-              rules={[
-                { required: true, message: t('common.required', { field: t('catalogue.code') }) },
-                { pattern: CODE_HINT, min: 2, max: 32, message: t('catalogue.codeHint') },
-              ]}
-            >
-              <Input maxLength={32} className="mono" disabled={!isNew} data-testid="tag-code" />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="category" label={t('catalogue.category')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('catalogue.category') }) }]}>
-          <AutoCategory categories={categories} />
-        </Form.Item>
-        <Row gutter={12}>
-          <Col span={8}>
-            <Form.Item name="mustVisit" label={t('catalogue.mustVisit')} valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="active" label={t('catalogue.active')} valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="sort" label={t('catalogue.sort')}>
-              <InputNumber min={0} max={9999} precision={0} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-        </Row>
-      </Form>
-    </Modal>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item name="name" label={t('catalogue.tagName')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('catalogue.tagName') }) }]}>
+            <Input maxLength={32} data-testid="tag-name" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item
+            name="code"
+            label={t('catalogue.code')}
+            extra={isNew ? t('catalogue.codeHint') : undefined}
+            rules={[
+              { required: true, message: t('common.required', { field: t('catalogue.code') }) },
+              { pattern: CODE_HINT, min: 2, max: 32, message: t('catalogue.codeHint') },
+            ]}
+          >
+            <Input maxLength={32} className="mono" disabled={!isNew} data-testid="tag-code" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="category" label={t('catalogue.category')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('catalogue.category') }) }]}>
+        <AutoCategory categories={categories} />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col span={8}>
+          <Form.Item name="mustVisit" label={t('catalogue.mustVisit')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="active" label={t('catalogue.active')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="sort" label={t('catalogue.sort')}>
+            <InputNumber min={0} max={9999} precision={0} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+      </Row>
+    </FormModal>
   );
 }
 
@@ -233,50 +229,46 @@ function ColourModal({ editing, onClose }: { editing: CatalogueColour | 'new' | 
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
       open={!!editing}
       title={isNew ? t('catalogue.addColour') : t('catalogue.editColour')}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
       okButtonProps={testIdProps('colour-save')}
     >
-      <FormErrors errors={errors} gap={12} />
-      <Form form={form} layout="vertical">
-        <Row gutter={12}>
-          <Col span={10}>
-            <Form.Item name="name" label={t('catalogue.colourName')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('catalogue.colourName') }) }]}>
-              <Input maxLength={16} data-testid="colour-name" />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item
-              name="code"
-              label={t('catalogue.code')}
-              rules={[
-                { required: true, message: t('common.required', { field: t('catalogue.code') }) },
-                { pattern: CODE_HINT, min: 2, max: 16, message: t('catalogue.codeHint') },
-              ]}
-            >
-              <Input maxLength={16} className="mono" disabled={!isNew} data-testid="colour-code" />
-            </Form.Item>
-          </Col>
-          <Col span={6}>
-            <Form.Item name="hex" label={t('catalogue.colour')} getValueFromEvent={(c: { toHexString: () => string }) => c.toHexString().slice(0, 7)}>
-              <ColorPicker showText format="hex" />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="meaning" label={t('catalogue.meaning')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('catalogue.meaning') }) }]}>
-          <Input.TextArea rows={2} maxLength={200} showCount data-testid="colour-meaning" />
-        </Form.Item>
-        <Form.Item name="sort" label={t('catalogue.sort')}>
-          <InputNumber min={0} max={9999} precision={0} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Row gutter={12}>
+        <Col span={10}>
+          <Form.Item name="name" label={t('catalogue.colourName')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('catalogue.colourName') }) }]}>
+            <Input maxLength={16} data-testid="colour-name" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item
+            name="code"
+            label={t('catalogue.code')}
+            rules={[
+              { required: true, message: t('common.required', { field: t('catalogue.code') }) },
+              { pattern: CODE_HINT, min: 2, max: 16, message: t('catalogue.codeHint') },
+            ]}
+          >
+            <Input maxLength={16} className="mono" disabled={!isNew} data-testid="colour-code" />
+          </Form.Item>
+        </Col>
+        <Col span={6}>
+          <Form.Item name="hex" label={t('catalogue.colour')} getValueFromEvent={(c: { toHexString: () => string }) => c.toHexString().slice(0, 7)}>
+            <ColorPicker showText format="hex" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="meaning" label={t('catalogue.meaning')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('catalogue.meaning') }) }]}>
+        <Input.TextArea rows={2} maxLength={200} showCount data-testid="colour-meaning" />
+      </Form.Item>
+      <Form.Item name="sort" label={t('catalogue.sort')}>
+        <InputNumber min={0} max={9999} precision={0} />
+      </Form.Item>
+    </FormModal>
   );
 }

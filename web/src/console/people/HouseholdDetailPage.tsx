@@ -35,7 +35,7 @@ import { householdsInHouse } from './HouseholdChoice';
 import { useRegistryLabels } from './labels';
 import { EventTimeline } from './LifeEvents';
 import { HouseholdMembers } from './PersonDetailPage';
-import { FormErrors, useFormShell } from '../components/formShell';
+import { FormErrors, FormModal, useFormShell } from '../components/formShell';
 
 const noFuture = (d: Dayjs) => d.isAfter(dayjs(), 'day');
 
@@ -223,55 +223,51 @@ function HouseholdEditModal({ household: h, open, onClose, onDone }: { household
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
       open={open}
       title={t('household.edit')}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
       width={600}
       okButtonProps={testIdProps('household-edit-ok')}
     >
-      <FormErrors errors={errors} gap={12} />
-      <Form form={form} layout="vertical">
-        <Form.Item name="colour" label={t('household.colour')}>
-          <Radio.Group style={{ width: '100%' }} data-testid="household-colour">
-            <Space orientation="vertical" size={6}>
-              {colours.map((c) => (
-                <Radio key={c.code} value={c.code}>
-                  <span className="colour-option">
-                    <span className="colour-dot" style={{ background: c.hex }} />
-                    <span>
-                      <strong>{c.name}</strong>
-                      <span className="muted-level">{c.meaning}</span>
-                    </span>
+      <Form.Item name="colour" label={t('household.colour')}>
+        <Radio.Group style={{ width: '100%' }} data-testid="household-colour">
+          <Space orientation="vertical" size={6}>
+            {colours.map((c) => (
+              <Radio key={c.code} value={c.code}>
+                <span className="colour-option">
+                  <span className="colour-dot" style={{ background: c.hex }} />
+                  <span>
+                    <strong>{c.name}</strong>
+                    <span className="muted-level">{c.meaning}</span>
                   </span>
-                </Radio>
-              ))}
-              <Radio value="">{t('colour.none')}</Radio>
-            </Space>
-          </Radio.Group>
-        </Form.Item>
-        <Form.Item name="colourNote" label={t('household.colourNote')}>
-          <Input.TextArea rows={2} maxLength={500} placeholder={t('household.colourNotePlaceholder')} />
-        </Form.Item>
-        <Row gutter={12}>
-          <Col span={12}>
-            <Form.Item name="householdNo" label={t('household.no')}>
-              <Input maxLength={32} className="mono" />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="headPersonId" label={t('household.head')}>
-              <Select options={h.members.map((m) => ({ value: m.personId, label: `${m.name}（${labels.relation(m.relation)}）` }))} />
-            </Form.Item>
-          </Col>
-        </Row>
-      </Form>
-    </Modal>
+                </span>
+              </Radio>
+            ))}
+            <Radio value="">{t('colour.none')}</Radio>
+          </Space>
+        </Radio.Group>
+      </Form.Item>
+      <Form.Item name="colourNote" label={t('household.colourNote')}>
+        <Input.TextArea rows={2} maxLength={500} placeholder={t('household.colourNotePlaceholder')} />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item name="householdNo" label={t('household.no')}>
+            <Input maxLength={32} className="mono" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="headPersonId" label={t('household.head')}>
+            <Select options={h.members.map((m) => ({ value: m.personId, label: `${m.name}（${labels.relation(m.relation)}）` }))} />
+          </Form.Item>
+        </Col>
+      </Row>
+    </FormModal>
   );
 }
 

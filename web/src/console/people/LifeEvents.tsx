@@ -9,7 +9,7 @@ import { HouseSelect } from '../housing/HouseSelect';
 import { HouseholdChoice, useHouseholdsInHouse, type HouseholdMode } from './HouseholdChoice';
 import { useRegistryLabels } from './labels';
 import { testIdProps } from './bits';
-import { FormErrors, useFormShell } from '../components/formShell';
+import { FormErrors, FormModal, useFormShell } from '../components/formShell';
 
 export type LifeEventKind = 'move_in' | 'move_out' | 'death';
 
@@ -51,29 +51,27 @@ export function MoveInModal({ person, open, onClose, onDone }: { person: PersonD
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
+      formProps={{ initialValues: { occurredOn: dayjs(), householdMode: 'new' } }}
       open={open}
       title={t('event.title.move_in', { name: person.name })}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
       okText={t('common.ok')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
       width={560}
       okButtonProps={testIdProps('event-ok')}
     >
-      <FormErrors errors={errors} gap={12} />
-      <Form form={form} layout="vertical" initialValues={{ occurredOn: dayjs(), householdMode: 'new' }}>
-        <Form.Item name="houseId" label={t('moveIn.house')} rules={[{ required: true, message: t('personNew.houseRequired') }]}>
-          <HouseSelect data-testid="move-in-house" />
-        </Form.Item>
-        <HouseholdChoice houseId={houseId} households={households} />
-        <Form.Item name="occurredOn" label={t('moveIn.date')} rules={[{ required: true }]}>
-          <DatePicker allowClear={false} disabledDate={noFuture} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="houseId" label={t('moveIn.house')} rules={[{ required: true, message: t('personNew.houseRequired') }]}>
+        <HouseSelect data-testid="move-in-house" />
+      </Form.Item>
+      <HouseholdChoice houseId={houseId} households={households} />
+      <Form.Item name="occurredOn" label={t('moveIn.date')} rules={[{ required: true }]}>
+        <DatePicker allowClear={false} disabledDate={noFuture} />
+      </Form.Item>
+    </FormModal>
   );
 }
 

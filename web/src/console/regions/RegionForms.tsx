@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
-import { App, Form, Input, Modal } from 'antd';
+import { App, Form, Input } from 'antd';
 import { regionsApi } from '../../shared/geo';
 import { useT } from '../../shared/i18n';
 import type { Region } from '../../shared/types';
-import { FormErrors, useFormShell } from '../components/formShell';
+import { FormModal, useFormShell } from '../components/formShell';
 
 function parseGeometry(text: string | undefined): unknown {
   const s = text?.trim();
@@ -64,31 +64,29 @@ export function AddRegionModal({
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
+      gap={16}
       open={open}
       title={`${level === 'grid' ? t('region.addGrid') : t('region.addMicrogrid')} · ${parent.name}`}
       okText={t('common.create')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => void submit().catch(() => undefined)}
       onCancel={onClose}
-      destroyOnHidden
       width={560}
     >
-      <FormErrors errors={errors} gap={16} />
-      <Form form={form} layout="vertical">
-        <Form.Item
-          name="name"
-          label={t('region.name')}
-          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('region.name') }) }]}
-        >
-          <Input maxLength={64} data-testid="region-new-name" />
-        </Form.Item>
-        <Form.Item name="geometry" label={t('region.geometry')} extra={t('region.geometryHint')}>
-          <Input.TextArea rows={5} spellCheck={false} style={{ fontFamily: 'monospace', fontSize: 12 }} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item
+        name="name"
+        label={t('region.name')}
+        rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('region.name') }) }]}
+      >
+        <Input maxLength={64} data-testid="region-new-name" />
+      </Form.Item>
+      <Form.Item name="geometry" label={t('region.geometry')} extra={t('region.geometryHint')}>
+        <Input.TextArea rows={5} spellCheck={false} style={{ fontFamily: 'monospace', fontSize: 12 }} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -128,26 +126,24 @@ export function RenameRegionModal({
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
+      gap={16}
+      formProps={{ onFinish: () => void submit() }}
       open={open}
       title={t('region.renameTitle', { name: region.name })}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => void submit().catch(() => undefined)}
       onCancel={onClose}
-      destroyOnHidden
     >
-      <FormErrors errors={errors} gap={16} />
-      <Form form={form} layout="vertical" onFinish={() => void submit()}>
-        <Form.Item
-          name="name"
-          label={t('region.newName')}
-          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('region.name') }) }]}
-        >
-          <Input maxLength={64} data-testid="region-rename-input" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item
+        name="name"
+        label={t('region.newName')}
+        rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('region.name') }) }]}
+      >
+        <Input maxLength={64} data-testid="region-rename-input" />
+      </Form.Item>
+    </FormModal>
   );
 }

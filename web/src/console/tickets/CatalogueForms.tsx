@@ -1,6 +1,6 @@
 /** The modals of the catalogue page: edit a category's limits and defaults; add or change a dispatch rule. */
 import { useEffect } from 'react';
-import { App, Col, Form, Input, InputNumber, Modal, Radio, Row, Select, Space, Switch } from 'antd';
+import { App, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Switch } from 'antd';
 import { useAuth } from '../../shared/auth';
 import { useI18n } from '../../shared/i18n';
 import {
@@ -15,7 +15,7 @@ import {
   type Tier,
   type UpdateCategoryBody,
 } from '../../shared/tickets';
-import { FormErrors, useFormShell } from '../components/formShell';
+import { FormModal, useFormShell } from '../components/formShell';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
 import { CategoryTreeSelect } from './bits';
 import { useTicketLabels } from './labels';
@@ -101,62 +101,58 @@ export function CategoryModal({ editing, onClose }: { editing: CategoryDto | nul
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
       open={!!editing}
       title={editing ? t('ticket.cat.edit', { name: `${editing.name}（${editing.code}）` }) : ''}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
       data-testid="category-modal"
     >
-      <FormErrors errors={errors} gap={12} />
-      <Form<CategoryValues> form={form} layout="vertical">
-        <Row gutter={12}>
-          <Col span={14}>
-            <Form.Item name="name" label={t('ticket.cat.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('ticket.cat.name') }) }]}>
+      <Row gutter={12}>
+        <Col span={14}>
+          <Form.Item name="name" label={t('ticket.cat.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('ticket.cat.name') }) }]}>
+            <Input maxLength={64} />
+          </Form.Item>
+        </Col>
+        <Col span={10}>
+          <Form.Item name="complexity" label={t('ticket.cat.complexity')}>
+            <Radio.Group optionType="button" options={COMPLEXITIES.map((c) => ({ value: c, label: labels.complexity(c) }))} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col span={10}>
+          <Form.Item name="defaultTier" label={t('ticket.cat.defaultTier')}>
+            <Select options={TIERS.map((x) => ({ value: x, label: labels.tier(x) }))} />
+          </Form.Item>
+        </Col>
+        <Col span={14}>
+          {tier === 'department' && (
+            <Form.Item name="defaultUnit" label={t('ticket.cat.defaultUnit')} rules={[{ required: true, whitespace: true, message: t('ticket.cat.unitNeeded') }]}>
               <Input maxLength={64} />
             </Form.Item>
-          </Col>
-          <Col span={10}>
-            <Form.Item name="complexity" label={t('ticket.cat.complexity')}>
-              <Radio.Group optionType="button" options={COMPLEXITIES.map((c) => ({ value: c, label: labels.complexity(c) }))} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Row gutter={12}>
-          <Col span={10}>
-            <Form.Item name="defaultTier" label={t('ticket.cat.defaultTier')}>
-              <Select options={TIERS.map((x) => ({ value: x, label: labels.tier(x) }))} />
-            </Form.Item>
-          </Col>
-          <Col span={14}>
-            {tier === 'department' && (
-              <Form.Item name="defaultUnit" label={t('ticket.cat.defaultUnit')} rules={[{ required: true, whitespace: true, message: t('ticket.cat.unitNeeded') }]}>
-                <Input maxLength={64} />
-              </Form.Item>
-            )}
-          </Col>
-        </Row>
-        <Row gutter={12}>
-          <Col span={12}>
-            <Form.Item label={t('ticket.cat.respond')} extra={t('ticket.cat.respondHint')}>
-              <LimitInput valueName="respondValue" unitName="respondUnit" optional />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item label={t('ticket.cat.resolve')} required>
-              <LimitInput valueName="resolveValue" unitName="resolveUnit" />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="active" label={t('ticket.cat.active')} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-      </Form>
-    </Modal>
+          )}
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item label={t('ticket.cat.respond')} extra={t('ticket.cat.respondHint')}>
+            <LimitInput valueName="respondValue" unitName="respondUnit" optional />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item label={t('ticket.cat.resolve')} required>
+            <LimitInput valueName="resolveValue" unitName="resolveUnit" />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="active" label={t('ticket.cat.active')} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -226,47 +222,43 @@ export function RuleModal({ editing, onClose, onSaved }: { editing: DispatchRule
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      errors={errors}
+      submit={submit}
       open={!!editing}
       title={isNew ? t('ticket.rules.add') : t('common.edit')}
       onCancel={onClose}
-      onOk={() => void submit().catch(() => undefined)}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
       width={560}
       data-testid="rule-modal"
     >
-      <FormErrors errors={errors} gap={12} />
-      <Form<RuleValues> form={form} layout="vertical">
-        <Form.Item name="categoryCode" label={t('ticket.rules.category')} rules={[{ required: true, message: t('common.required', { field: t('ticket.rules.category') }) }]}>
-          <CategoryTreeSelect allowClear={false} onChange={onCategory} data-testid="rule-category" />
-        </Form.Item>
-        <Form.Item name="regionCode" label={t('ticket.rules.region')} rules={[{ required: true, message: t('common.required', { field: t('ticket.rules.region') }) }]}>
-          <RegionTreeSelect allowClear={false} data-testid="rule-region" />
-        </Form.Item>
-        <Form.Item name="tier" label={t('ticket.rules.tier')}>
-          <Radio.Group optionType="button" options={TIERS.map((x) => ({ value: x, label: labels.tier(x) }))} />
-        </Form.Item>
-        {tier === 'department' && (
-          <Row gutter={12}>
-            <Col span={12}>
-              <Form.Item name="unitName" label={t('ticket.rules.unitName')} rules={[{ required: true, whitespace: true, message: t('ticket.cat.unitNeeded') }]}>
-                <Input maxLength={64} data-testid="rule-unit" />
-              </Form.Item>
-            </Col>
-            <Col span={12}>
-              <Form.Item name="unitRegionCode" label={t('ticket.rules.unitRegion')} extra={t('ticket.rules.unitRegionHint')}>
-                <RegionTreeSelect selectableLevels={['city', 'district', 'street']} />
-              </Form.Item>
-            </Col>
-          </Row>
-        )}
-        <Form.Item label={t('ticket.rules.resolve')} extra={t('ticket.rules.resolveHint')}>
-          <LimitInput valueName="resolveValue" unitName="resolveUnit" optional />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="categoryCode" label={t('ticket.rules.category')} rules={[{ required: true, message: t('common.required', { field: t('ticket.rules.category') }) }]}>
+        <CategoryTreeSelect allowClear={false} onChange={onCategory} data-testid="rule-category" />
+      </Form.Item>
+      <Form.Item name="regionCode" label={t('ticket.rules.region')} rules={[{ required: true, message: t('common.required', { field: t('ticket.rules.region') }) }]}>
+        <RegionTreeSelect allowClear={false} data-testid="rule-region" />
+      </Form.Item>
+      <Form.Item name="tier" label={t('ticket.rules.tier')}>
+        <Radio.Group optionType="button" options={TIERS.map((x) => ({ value: x, label: labels.tier(x) }))} />
+      </Form.Item>
+      {tier === 'department' && (
+        <Row gutter={12}>
+          <Col span={12}>
+            <Form.Item name="unitName" label={t('ticket.rules.unitName')} rules={[{ required: true, whitespace: true, message: t('ticket.cat.unitNeeded') }]}>
+              <Input maxLength={64} data-testid="rule-unit" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="unitRegionCode" label={t('ticket.rules.unitRegion')} extra={t('ticket.rules.unitRegionHint')}>
+              <RegionTreeSelect selectableLevels={['city', 'district', 'street']} />
+            </Form.Item>
+          </Col>
+        </Row>
+      )}
+      <Form.Item label={t('ticket.rules.resolve')} extra={t('ticket.rules.resolveHint')}>
+        <LimitInput valueName="resolveValue" unitName="resolveUnit" optional />
+      </Form.Item>
+    </FormModal>
   );
 }
