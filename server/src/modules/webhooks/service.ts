@@ -11,6 +11,7 @@ import type { TicketEventSink } from '../tickets/service.js';
 import { eventBody, eventsOf, newEventId, type TicketChange, type WebhookEvent } from './events.js';
 import { webhookRepo, type AttemptRow, type DeliveryInsert, type DeliveryRow, type EndpointRow } from './repo.js';
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, newWebhookSecret, signatureHeader } from './signature.js';
+import { startRounds } from '../../platform/jobs/rounds.js';
 import type { CreateEndpointBody, DeliveryDto, EndpointDto, UpdateEndpointBody } from './contracts.js';
 
 export interface WebhookOptions {
@@ -360,25 +361,11 @@ export class WebhookService {
  * Rounds never overlap within a process; a full claim is followed by another at once.
  */
 export function startWebhookDelivery(webhooks: WebhookService, intervalMs: number, onError: (err: unknown) => void): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const round = async () => {
-    while (!stopped && (await webhooks.deliverDue()).claimed >= CLAIM);
-  };
-  const tick = () => {
-    if (running || stopped) return;
-    running = round()
-      .catch(onError)
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startRounds(
+    async (stopped) => {
+      while (!stopped() && (await webhooks.deliverDue()).claimed >= CLAIM);
+    },
+    intervalMs,
+    onError,
+  );
 }
