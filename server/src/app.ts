@@ -88,6 +88,7 @@ export function createServices(database: Database, config: Pick<Config, 'session
   // Integrations: outbox rows (webhooks) and the hotline's result feed are written inside every ticket change.
   const webhooks = new WebhookService(db, regions, pii, { now: opts.now });
   const hotline = new HotlineService(db, regions, housing, tickets, ticketCatalogue, { now: opts.now });
+  uploads.setReferrer('ticket', (ids, d) => tickets.photosInUse(ids, d));
   tickets.addSink(webhooks.sink);
   tickets.addSink(hotline.sink);
   return {

@@ -58,6 +58,7 @@ async function serve(): Promise<void> {
       services.auth.purgeExpired().catch((err: unknown) => app.log.warn({ err }, 'session purge failed')),
       idempotencyStore.purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency key purge failed')),
       services.webhooks.purge().catch((err: unknown) => app.log.warn({ err }, 'webhook delivery purge failed')),
+      services.uploads.purgeOrphans().catch((err: unknown) => app.log.warn({ err }, 'orphan upload purge failed')),
     ]);
   await purge();
   const purgeTimer = setInterval(purge, 3600_000);

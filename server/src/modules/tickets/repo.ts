@@ -192,6 +192,20 @@ export const ticketRepo = {
 
   /** Tickets whose timer is due, locked for this process only (others skip them). */
   /** Which tickets have a timer due (no lock: the sweep prepares names before locking them). */
+  /** Which of these upload ids a ticket shows: as the report's photos, or in its timeline (handling photos, each time handled). */
+  async photosInUse(db: DbOrTx, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const found = await rows<{ id: string }>(
+      db,
+      sql`SELECT p AS id FROM ${tickets}, unnest(${tickets.photos} || ${tickets.handlePhotos}) AS p
+          WHERE (${tickets.photos} || ${tickets.handlePhotos}) && ${sql.param(ids)}::text[] AND p = ANY(${sql.param(ids)}::text[])
+          UNION
+          SELECT p FROM ${ticketEvents}, jsonb_array_elements_text(${ticketEvents.data} -> 'photos') AS p
+          WHERE jsonb_typeof(${ticketEvents.data} -> 'photos') = 'array' AND ${ticketEvents.data} -> 'photos' ?| ${sql.param(ids)}::text[] AND p = ANY(${sql.param(ids)}::text[])`,
+    );
+    return new Set(found.map((r) => r.id));
+  },
+
   async dueTimers(db: DbOrTx, now: Date, limit: number): Promise<Pick<TicketRow, 'id' | 'regionPath' | 'categoryCode'>[]> {
     return db
       .select({ id: tickets.id, regionPath: tickets.regionPath, categoryCode: tickets.categoryCode })

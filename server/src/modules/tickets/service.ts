@@ -997,6 +997,11 @@ export class TicketService {
    * Rows are taken with FOR UPDATE SKIP LOCKED and their timer moves on in the same transaction,
    * so each step happens once however many processes sweep, and a restart resumes where it was.
    */
+  /** For the storage module's orphan sweep: which of these uploads a ticket shows. */
+  photosInUse(ids: string[], db: DbOrTx = this.db): Promise<Set<string>> {
+    return ticketRepo.photosInUse(db, ids);
+  }
+
   async sweep(limit = 100): Promise<number> {
     const now = this.now();
     const calendar = await this.catalogue.calendar();

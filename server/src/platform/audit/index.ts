@@ -28,6 +28,11 @@ export async function recordAudit(db: DbOrTx, ctx: AuditContext, e: AuditEntryIn
   await auditInsert(db, ctx, e);
 }
 
+/** Record several changes in one statement (a background round that removes many things at once). */
+export async function recordAudits(db: DbOrTx, ctx: AuditContext, es: AuditEntryInput[]): Promise<void> {
+  if (es.length) await db.insert(auditLog).values(es.map((e) => auditRow(ctx, e)));
+}
+
 /** The audit row for an entry (every way of writing one goes through here). */
 export function auditRow(ctx: AuditContext, e: AuditEntryInput): typeof auditLog.$inferInsert {
   return {

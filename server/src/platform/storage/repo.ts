@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, min } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lt, min } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { uploads } from './schema.js';
 
@@ -24,5 +24,27 @@ export const uploadsRepo = {
       .from(uploads)
       .where(and(eq(uploads.uploaderUserId, uploaderUserId), gte(uploads.createdAt, since)));
     return { n: Number(r?.n ?? 0), oldest: r?.oldest ? new Date(r.oldest) : null };
+  },
+
+  /**
+   * Uploads made before `before` that the orphan sweep has not kept, oldest first, locked for this
+   * transaction (SKIP LOCKED: two servers sweeping at once share the work instead of waiting).
+   */
+  async lockUnswept(db: DbOrTx, before: Date, limit: number): Promise<UploadRow[]> {
+    return db
+      .select()
+      .from(uploads)
+      .where(and(isNull(uploads.keptAt), lt(uploads.createdAt, before)))
+      .orderBy(asc(uploads.createdAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+  },
+
+  async markKept(db: DbOrTx, ids: string[], at: Date): Promise<void> {
+    if (ids.length) await db.update(uploads).set({ keptAt: at }).where(inArray(uploads.id, ids));
+  },
+
+  async delete(db: DbOrTx, ids: string[]): Promise<void> {
+    if (ids.length) await db.delete(uploads).where(inArray(uploads.id, ids));
   },
 };

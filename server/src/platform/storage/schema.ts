@@ -1,8 +1,10 @@
 import { pgTable, varchar, integer, timestamp, index } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 /**
  * Uploaded files (photos today). The bytes live in blob storage under `key`; this row says
- * what they are and who sent them. Rows are never updated.
+ * what they are and who sent them. Rows change once at most: when the orphan sweep finds an old
+ * upload attached to something, it sets `kept_at` and never looks at it again.
  */
 export const uploads = pgTable(
   'uploads',
@@ -23,6 +25,11 @@ export const uploads = pgTable(
     height: integer('height'),
     uploaderUserId: integer('uploader_user_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the orphan sweep found the upload in use (null: not yet swept). */
+    keptAt: timestamp('kept_at', { withTimezone: true }),
   },
-  (t) => [index('uploads_uploader_idx').on(t.uploaderUserId, t.createdAt)],
+  (t) => [
+    index('uploads_uploader_idx').on(t.uploaderUserId, t.createdAt),
+    index('uploads_unswept_idx').on(t.createdAt).where(sql`${t.keptAt} IS NULL`),
+  ],
 );

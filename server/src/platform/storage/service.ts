@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Db, DbOrTx } from '../db/client.js';
 import { AppError, invalidField } from '../errors/index.js';
 import type { Actor } from '../scope/index.js';
-import { recordAudit, type AuditContext } from '../audit/index.js';
+import { recordAudit, recordAudits, SYSTEM_CONTEXT, type AuditContext } from '../audit/index.js';
 import { BlobNotFoundError, type BlobStorage } from './index.js';
 import { IMAGE_TYPES, sanitiseImage, type ImageMime } from './images.js';
 import { uploadsRepo, type UploadRow } from './repo.js';
@@ -54,6 +54,18 @@ export interface UploadCreated {
   height: number | null;
 }
 
+/**
+ * An upload nothing refers to this long after it was made is removed (a photo picked for a
+ * report that was never sent). Long enough for a draft kept offline on a phone for weeks.
+ */
+export const ORPHAN_AFTER_DAYS = 30;
+
+/**
+ * Which of these uploads the owning module still refers to. Each purpose has one owner (tickets
+ * for `ticket`); the storage module never reads another module's tables itself.
+ */
+export type UploadReferrer = (ids: string[], db: DbOrTx) => Promise<Set<string>>;
+
 /** Upload ids are 32 lower-case hex digits; anything else cannot exist. */
 export const UPLOAD_ID_PATTERN = '^[0-9a-f]{32}$';
 const UPLOAD_ID = new RegExp(UPLOAD_ID_PATTERN);
@@ -90,6 +102,7 @@ const uniq = (ids: string[]) => [...new Set(ids)];
 export class UploadService {
   readonly maxBytes: number;
   private readonly perUserPerHour: number;
+  private readonly referrers = new Map<string, UploadReferrer>();
 
   constructor(
     private readonly db: Db,
@@ -173,6 +186,62 @@ export class UploadService {
     const missing = uniq(ids).filter((id) => !ok.has(id));
     if (missing.length) throw new AppError('upload.not_found', { extra: { missing } });
     return found;
+  }
+
+  /** The owning module of a purpose says which uploads it uses; without one, the sweep keeps them all. */
+  setReferrer(purpose: UploadPurpose, referrer: UploadReferrer): void {
+    this.referrers.set(purpose, referrer);
+  }
+
+  /**
+   * Remove uploads older than `ORPHAN_AFTER_DAYS` that their owning module does not use, row and
+   * bytes, each audited as `upload.purge`; the ones in use are marked kept and never checked
+   * again. Works oldest first, `batch` uploads a transaction, at most `maxBatches` a call (the
+   * rest waits for the next hourly call); returns how many it removed and kept. Bytes are deleted after the rows are gone, so a crash between the two
+   * leaves an unreferenced file on disk, never a row whose file is missing.
+   */
+  async purgeOrphans(now: Date = new Date(), batch = 500, maxBatches = 20): Promise<{ removed: number; kept: number }> {
+    const total = { removed: 0, kept: 0 };
+    for (let i = 0; i < maxBatches; i++) {
+      const r = await this.purgeBatch(now, batch);
+      total.removed += r.removed;
+      total.kept += r.kept;
+      if (r.removed + r.kept < batch) break;
+    }
+    return total;
+  }
+
+  private async purgeBatch(now: Date, limit: number): Promise<{ removed: number; kept: number }> {
+    const before = new Date(now.getTime() - ORPHAN_AFTER_DAYS * 86_400_000);
+    const { gone, kept } = await this.db.transaction(async (tx) => {
+      const rows = await uploadsRepo.lockUnswept(tx, before, limit);
+      const inUse = new Set<string>();
+      for (const purpose of new Set(rows.map((r) => r.purpose))) {
+        const ids = rows.filter((r) => r.purpose === purpose).map((r) => r.id);
+        const referrer = this.referrers.get(purpose);
+        for (const id of referrer ? await referrer(ids, tx) : ids) inUse.add(id);
+      }
+      const gone = rows.filter((r) => !inUse.has(r.id));
+      await uploadsRepo.markKept(tx, [...inUse], now);
+      await uploadsRepo.delete(
+        tx,
+        gone.map((r) => r.id),
+      );
+      await recordAudits(
+        tx,
+        SYSTEM_CONTEXT,
+        gone.map((r) => ({
+          action: 'upload.purge',
+          entityType: 'upload',
+          entityId: r.id,
+          before: { purpose: r.purpose, mime: r.mime, size: r.size, sha256: r.sha256, uploaderUserId: r.uploaderUserId, createdAt: r.createdAt.toISOString() },
+          note: `${ORPHAN_AFTER_DAYS} 天未被引用`,
+        })),
+      );
+      return { gone, kept: inUse.size };
+    });
+    for (const r of gone) await this.storage.delete(r.key).catch(() => {});
+    return { removed: gone.length, kept };
   }
 
   private async checkRate(actor: Actor): Promise<void> {

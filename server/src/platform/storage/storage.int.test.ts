@@ -196,3 +196,52 @@ describe('UploadService for other modules', () => {
     expect(Number(err.headers['retry-after'])).toBeGreaterThan(3000);
   });
 });
+
+describe('orphan uploads', () => {
+  it('removes, after 30 days, uploads no ticket shows (row, bytes, audited) and keeps report and handling photos for good', async () => {
+    const admin = await t.login('admin');
+    const up = async () => (await post(grid, { name: 'p.jpg', type: 'image/jpeg', content: jpegWithGps(2) })).json().id as string;
+    const [reportPhoto, firstHandle, secondHandle, orphan] = [await up(), await up(), await up(), await up()];
+    const regionCode = (await rows<{ code: string }>(t.database.db, sql`SELECT code FROM regions WHERE level = 'grid' ORDER BY code LIMIT 1`))[0]!.code;
+    const api = async (url: string, payload: unknown) => {
+      const r = await t.app.inject({ method: 'POST', url, payload: payload as object, headers: { cookie: admin } });
+      expect(r.statusCode, r.body).toBeLessThan(300);
+      return r.json();
+    };
+    const tk = await api('/api/tickets', { categoryCode: '0301', description: '楼道堆物', regionCode, photos: [reportPhoto] });
+    for (const [action, body] of [
+      ['accept', {}],
+      ['dispatch', {}],
+      ['start', {}],
+      ['handle', { note: '已清理', photos: [firstHandle] }],
+      ['reject_verification', { note: '仍有堆物' }],
+      ['handle', { note: '已再次清理', photos: [secondHandle] }],
+    ] as const) {
+      await api(`/api/tickets/${tk.id}/actions/${action}`, body);
+    }
+    const keyOf = async (id: string) => (await rows<{ key: string }>(t.database.db, sql`SELECT key FROM uploads WHERE id = ${id}`))[0]?.key;
+    const orphanKey = (await keyOf(orphan))!;
+    expect(storedFiles().map((f) => path.basename(f))).toContain(orphanKey);
+
+    // Nothing is young enough to go yet.
+    expect(await t.services.uploads.purgeOrphans(new Date())).toEqual({ removed: 0, kept: 0 });
+
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    const first = await t.services.uploads.purgeOrphans(later, 3);
+    expect(first.kept).toBe(3);
+    for (const id of [reportPhoto, firstHandle, secondHandle]) expect(await keyOf(id)).toBeDefined();
+    expect(await keyOf(orphan)).toBeUndefined();
+    expect(storedFiles().map((f) => path.basename(f))).not.toContain(orphanKey);
+    const audit = await rows<{ actor_id: number | null; before: { uploaderUserId: number; sha256: string } }>(
+      t.database.db,
+      sql`SELECT actor_id, before FROM audit_log WHERE action = 'upload.purge' AND entity_id = ${orphan}`,
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.actor_id).toBeNull();
+    expect(audit[0]!.before.uploaderUserId).toBe(gridUserId);
+    // Kept ones are not looked at again; the photos still open.
+    expect(await t.services.uploads.purgeOrphans(later)).toEqual({ removed: 0, kept: 0 });
+    const got = await t.app.inject({ method: 'GET', url: `/api/uploads/${firstHandle}`, headers: { cookie: grid } });
+    expect(got.statusCode).toBe(200);
+  });
+});

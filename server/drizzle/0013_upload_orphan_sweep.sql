@@ -1,0 +1,2 @@
+ALTER TABLE "uploads" ADD COLUMN "kept_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "uploads_unswept_idx" ON "uploads" USING btree ("created_at") WHERE "uploads"."kept_at" IS NULL;
