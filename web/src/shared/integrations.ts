@@ -1,6 +1,7 @@
 /**
  * 系统对接 (integrations): types mirroring server/src/modules/{webhooks,open311,hotline}/contracts.ts
- * and their endpoints. Imports no UI library: labels are i18n keys, colours plain strings.
+ * (checked against them by contracts/integrations.check.ts in `npm run typecheck`) and their
+ * endpoints. Imports no UI library: labels are i18n keys, colours plain strings.
  * The whole exchange is described in docs/integrations.md.
  */
 import { api, seg } from './api';

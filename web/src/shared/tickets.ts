@@ -1,6 +1,7 @@
 /**
  * 接诉即办 (the closed loop of residents' problems): types mirroring
- * server/src/modules/tickets/contracts.ts, label keys, colours and the endpoints.
+ * server/src/modules/tickets/contracts.ts (`npm run typecheck` fails when they drift apart:
+ * contracts/tickets.check.ts), label keys, colours and the endpoints.
  * Shared by the console and the mobile app, so it imports no UI library: labels are i18n keys
  * (resolve them with `t`), colours are plain hex strings.
  */
