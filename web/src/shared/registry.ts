@@ -117,7 +117,7 @@ export interface PeopleQuery {
   tags?: string;
   colour?: string;
   region?: string;
-  status?: string;
+  status?: PersonStatus;
   cursor?: string | null;
   limit?: number;
 }
@@ -127,7 +127,7 @@ export interface PersonInput {
   idNumber?: string;
   phone?: string | null;
   ethnicity?: string | null;
-  politicalStatus?: string;
+  politicalStatus?: PoliticalStatus;
   registeredAddress?: string | null;
   houseId?: number | null;
   regionCode?: string;
@@ -137,7 +137,7 @@ export interface PersonInput {
 export interface MoveInBody {
   houseId: number;
   householdId?: number;
-  relation?: string;
+  relation?: Relation;
   occurredOn: string;
 }
 

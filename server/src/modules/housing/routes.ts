@@ -5,7 +5,8 @@ import { PlaceCursorQuery, problemResponses } from '../../platform/http/contract
 import { HOUSE_USES, OCCUPANCIES, type HousingService } from './service.js';
 
 const tags = ['housing'];
-const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
+/** One of these strings, typed as their union (a Union over a mapped array alone types as never). */
+const lit = <const T extends readonly string[]>(xs: T) => Type.Unsafe<T[number]>(Type.Union(xs.map((x) => Type.Literal(x))));
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export function registerHousingRoutes(app: App, housing: HousingService): void {

@@ -2,7 +2,8 @@ import { Type } from '@fastify/type-provider-typebox';
 import { PlaceCursorQuery } from '../../platform/http/contracts.js';
 import { POLITICAL_STATUSES, RELATIONS } from './service.js';
 
-const lit = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
+/** One of these strings, typed as their union (a Union over a mapped array alone types as never). */
+const lit = <const T extends readonly string[]>(xs: T) => Type.Unsafe<T[number]>(Type.Union(xs.map((x) => Type.Literal(x))));
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const DateStr = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 

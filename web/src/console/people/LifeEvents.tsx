@@ -4,7 +4,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { Link } from 'react-router-dom';
 import { ApiError, applyFieldErrors } from '../../shared/api';
 import { useI18n } from '../../shared/i18n';
-import { peopleApi, type LifeEvent, type PersonDetail } from '../../shared/registry';
+import { peopleApi, type LifeEvent, type PersonDetail, type Relation } from '../../shared/registry';
 import { HouseSelect } from '../housing/HouseSelect';
 import { HouseholdChoice, useHouseholdsInHouse, type HouseholdMode } from './HouseholdChoice';
 import { useRegistryLabels } from './labels';
@@ -19,7 +19,7 @@ interface MoveInValues {
   houseId?: number;
   householdMode?: HouseholdMode;
   householdId?: number;
-  relation?: string;
+  relation?: Relation;
   occurredOn: Dayjs;
 }
 

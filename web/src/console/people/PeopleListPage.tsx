@@ -5,7 +5,7 @@ import { IdcardOutlined, PhoneOutlined, PlusOutlined, UserOutlined } from '@ant-
 import { useAuth } from '../../shared/auth';
 import { detectSearch, type SearchKind } from '../../shared/identity';
 import { useI18n } from '../../shared/i18n';
-import { peopleApi, PERSON_STATUSES, type PeopleQuery, type Person } from '../../shared/registry';
+import { peopleApi, PERSON_STATUSES, type PeopleQuery, type Person, type PersonStatus } from '../../shared/registry';
 import { LoadMoreFooter } from '../components/LoadMoreFooter';
 import { useCursorList } from '../components/useCursorList';
 import { RegionTreeSelect } from '../regions/RegionTreeSelect';
@@ -56,7 +56,8 @@ export default function PeopleListPage() {
             tags: filters.tags,
             colour: filters.colour,
             region: filters.region,
-            status: status === 'all' ? undefined : status,
+            // 'all', or anything unknown typed into the URL, filters nothing.
+            status: (PERSON_STATUSES as readonly string[]).includes(status) ? (status as PersonStatus) : undefined,
           },
     [filters, pii, status],
   );

@@ -3,14 +3,14 @@ import { Alert, App, Button, Col, Drawer, Form, Input, Popconfirm, Row, Space } 
 import { ApiError, applyFieldErrors } from '../../shared/api';
 import { checkCitizenId, isPhone, normaliseCitizenId, normalisePhone } from '../../shared/identity';
 import { useI18n } from '../../shared/i18n';
-import { peopleApi, type PersonDetail, type PersonInput } from '../../shared/registry';
+import { peopleApi, type PersonDetail, type PersonInput, type PoliticalStatus } from '../../shared/registry';
 import { EthnicityInput, IdDerived, PoliticalSelect, TagSelect, useIdRule } from './fields';
 
 interface Values {
   name: string;
   idNumber?: string;
   phone?: string;
-  politicalStatus: string;
+  politicalStatus: PoliticalStatus;
   ethnicity?: string | null;
   registeredAddress?: string | null;
   tags: string[];
@@ -58,7 +58,7 @@ export function PersonEditDrawer({
       name: person.name,
       idNumber: '',
       phone: '',
-      politicalStatus: person.politicalStatus,
+      politicalStatus: person.politicalStatus as PoliticalStatus,
       ethnicity: person.ethnicity ?? '',
       registeredAddress: person.registeredAddress ?? '',
       tags: person.tags,
@@ -113,7 +113,7 @@ export function PersonEditDrawer({
           const theirs = Object.keys(labelOf).filter((k) => JSON.stringify(latest[k as keyof PersonDetail]) !== JSON.stringify(base[k as keyof PersonDetail]));
           const untouched: Partial<Values> = {};
           if (!mine.has('name')) untouched.name = latest.name;
-          if (!mine.has('politicalStatus')) untouched.politicalStatus = latest.politicalStatus;
+          if (!mine.has('politicalStatus')) untouched.politicalStatus = latest.politicalStatus as PoliticalStatus;
           if (!mine.has('ethnicity')) untouched.ethnicity = latest.ethnicity ?? '';
           if (!mine.has('registeredAddress')) untouched.registeredAddress = latest.registeredAddress ?? '';
           if (!mine.has('tags')) untouched.tags = latest.tags;
