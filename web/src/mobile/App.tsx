@@ -14,15 +14,29 @@ import { LoginPage } from './pages/LoginPage';
 import { ReportPage } from './pages/ReportPage';
 import { homePath, isResident } from './roles';
 
-// The first screen after login is in the main chunk; the rest load on demand.
-const MyReportsPage = lazy(() => import('./pages/MyReportsPage'));
-const TasksPage = lazy(() => import('./pages/TasksPage'));
-const TicketPage = lazy(() => import('./pages/TicketPage'));
-const MePage = lazy(() => import('./pages/MePage'));
+// The first screen after login is in the main chunk; the rest load on demand, and are fetched
+// in the background right after sign-in, so that a page first opened without a signal still opens.
+const PAGES = {
+  myReports: () => import('./pages/MyReportsPage'),
+  tasks: () => import('./pages/TasksPage'),
+  ticket: () => import('./pages/TicketPage'),
+  me: () => import('./pages/MePage'),
+};
+const MyReportsPage = lazy(PAGES.myReports);
+const TasksPage = lazy(PAGES.tasks);
+const TicketPage = lazy(PAGES.ticket);
+const MePage = lazy(PAGES.me);
+
+function usePrefetchPages(): void {
+  useEffect(() => {
+    for (const load of Object.values(PAGES)) load().catch(() => undefined);
+  }, []);
+}
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { user, status, signedOut } = useAuth();
   const location = useLocation();
+  usePrefetchPages();
   if (status === 'loading') return <PageLoading />;
   if (!user) return <Navigate to="/login" replace state={signedOut ? null : { from: location }} />;
   return (

@@ -18,12 +18,26 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
     console.error('mobile app crashed', error, info.componentStack);
   }
 
+  // A page that could not be loaded without a signal loads once the signal is back (a reload
+  // loses nothing: drafts and the outbox are in localStorage, and sending resumes on start).
+  private readonly online = () => {
+    if (this.state.error) window.location.reload();
+  };
+
+  override componentDidMount(): void {
+    window.addEventListener('online', this.online);
+  }
+
+  override componentWillUnmount(): void {
+    window.removeEventListener('online', this.online);
+  }
+
   override render() {
     if (!this.state.error) return this.props.children;
     const lang = readStoredLang();
     return (
       <div className="m-center">
-        <ErrorBlock status="default" title={translate(lang, 'error.title')} description={translate(lang, 'error.subtitle')}>
+        <ErrorBlock status="default" title={translate(lang, 'error.title')} description={translate(lang, navigator.onLine ? 'error.subtitle' : 'm.error.offline')}>
           <Button color="primary" onClick={() => window.location.reload()}>
             {translate(lang, 'error.reload')}
           </Button>

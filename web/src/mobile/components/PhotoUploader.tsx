@@ -15,6 +15,8 @@ interface Props {
   onChange: (photos: DraftPhoto[]) => void;
   /** Told whether uploads are still running (the form waits for them before submitting). */
   onBusyChange?: (busy: boolean) => void;
+  /** Told how many photos failed to upload (they stay shown in red until retried or deleted; the form must not drop them silently). */
+  onFailedChange?: (failed: number) => void;
   testId?: string;
 }
 
@@ -25,7 +27,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * later only sends their ids. A dropped connection is retried a few times before the photo is
  * shown as failed; the overall progress is shown under the thumbnails.
  */
-export function PhotoUploader({ value, onChange, onBusyChange, testId = 'photo-input' }: Props) {
+export function PhotoUploader({ value, onChange, onBusyChange, onFailedChange, testId = 'photo-input' }: Props) {
   const t = useT();
   const progress = useRef(new Map<File, { done: number; size: number }>());
   const [percent, setPercent] = useState<number | null>(null);
@@ -72,7 +74,10 @@ export function PhotoUploader({ value, onChange, onBusyChange, testId = 'photo-i
           onChange={(list) => onChange(list.map((i) => ({ id: String((i.extra as { id?: string } | undefined)?.id ?? i.key), url: i.url })))}
           upload={upload}
           beforeUpload={(file) => shrinkPhoto(file)}
-          onUploadQueueChange={(tasks: Parameters<NonNullable<ImageUploaderProps['onUploadQueueChange']>>[0]) => onBusyChange?.(tasks.some((x) => x.status === 'pending'))}
+          onUploadQueueChange={(tasks: Parameters<NonNullable<ImageUploaderProps['onUploadQueueChange']>>[0]) => {
+            onBusyChange?.(tasks.some((x) => x.status === 'pending'));
+            onFailedChange?.(tasks.filter((x) => x.status === 'fail').length);
+          }}
           accept="image/*"
           capture="environment"
           multiple

@@ -69,6 +69,7 @@ export function TicketActions({ ticket, onChanged, onStale }: Props) {
   const [busy, setBusy] = useState<TicketAction | null>(null);
   const [input, setInput] = useState<KeptInput>({});
   const [uploading, setUploading] = useState(false);
+  const [failedUploads, setFailedUploads] = useState(0);
 
   const label = (a: TicketAction) => tx(`m.action.${a}`, labels.action(a));
   const words = { network: t('m.action.network'), retry: t('common.retry'), later: t('common.cancel'), stale: t('m.action.stale') };
@@ -128,6 +129,7 @@ export function TicketActions({ ticket, onChanged, onStale }: Props) {
     const note = input.note?.trim() ?? '';
     if (spec.note === 'required' && !note) return Toast.show({ icon: 'fail', content: t('m.action.noteRequired') });
     if (uploading) return Toast.show(t('m.report.waitUploads'));
+    if (failedUploads) return Toast.show({ icon: 'fail', content: t('m.report.uploadsFailed', { n: failedUploads }) });
     if (spec.photos && !input.photos?.length && !(await Dialog.confirm({ content: t('m.action.photosWanted') }))) return;
     const body: ActionBody = {};
     if (note) body.note = note;
@@ -235,6 +237,7 @@ export function TicketActions({ ticket, onChanged, onStale }: Props) {
                     value={(input.photos ?? []) as DraftPhoto[]}
                     onChange={(photos) => change({ ...input, photos })}
                     onBusyChange={setUploading}
+                    onFailedChange={setFailedUploads}
                     testId="action-photo-input"
                   />
                 </List.Item>

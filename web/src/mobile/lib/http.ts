@@ -16,9 +16,11 @@ function lang(): string {
   return document.documentElement.lang === 'en' ? 'en' : readStoredLang();
 }
 
-function networkError(detail?: string): ApiError {
+/** The browser's own reason ("Failed to fetch") goes to the console, not to the user: it is English and says nothing they can act on. */
+function networkError(reason?: string): ApiError {
+  if (reason) console.warn('network error:', reason);
   const l = lang() === 'en' ? 'en' : 'zh-CN';
-  return new ApiError({ type: 'about:blank', title: translate(l, 'error.network'), status: 0, code: 'network', detail });
+  return new ApiError({ type: 'about:blank', title: translate(l, 'error.network'), status: 0, code: 'network' });
 }
 
 function toProblem(status: number, statusText: string, text: string): Problem {

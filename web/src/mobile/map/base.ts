@@ -6,6 +6,7 @@
  */
 import 'leaflet/dist/leaflet.css';
 import * as L from 'leaflet';
+import { ApiError } from '../../shared/api';
 import type { Me, PublicConfig } from '../../shared/types';
 import { geoApi, regionsApi, wgs84ToGcj02, gcj02ToWgs84 } from '../../shared/geo';
 
@@ -107,7 +108,12 @@ export async function drawScopeGrids(map: L.Map, user: Me | null, d: Display, si
     const r = await regionsApi.get(scope.code);
     if (r.parentCode && scope.level === 'grid') code = r.parentCode;
   }
-  const fc = await regionsApi.gridsGeoJson(code, 'grid', d.gcj ? 'gcj02' : 'wgs84', signal);
+  const crs = d.gcj ? 'gcj02' : 'wgs84';
+  // A grid worker may not be allowed to read the whole community: then their own grid alone.
+  const fc = await regionsApi.gridsGeoJson(code, 'grid', crs, signal).catch((err: unknown) => {
+    if (code !== scope.code && err instanceof ApiError && err.status === 403) return regionsApi.gridsGeoJson(scope.code, 'grid', crs, signal);
+    throw err;
+  });
   if (signal.aborted || !fc.features.length) return null;
   const layer = L.geoJSON(fc as unknown as Parameters<typeof L.geoJSON>[0], {
     style: (f) => {

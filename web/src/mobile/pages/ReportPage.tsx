@@ -70,6 +70,7 @@ export function ReportPage() {
   const [draft, setDraft] = useState<ReportDraft>(() => loadDraft(uid) ?? emptyDraft());
   const [uploading, setUploading] = useState(false);
   const [submitting, setSubmitting] = useState(false);
+  const [failedUploads, setFailedUploads] = useState(0);
   const [dups, setDups] = useState<DuplicateDto[] | null>(null);
   const [showErrors, setShowErrors] = useState(false);
 
@@ -123,6 +124,11 @@ export function ReportPage() {
     }
     if (uploading) {
       Toast.show(t('m.report.waitUploads'));
+      return;
+    }
+    if (failedUploads) {
+      // A photo that did not reach the server would be lost from the report: say so instead.
+      Toast.show({ icon: 'fail', content: t('m.report.uploadsFailed', { n: failedUploads }) });
       return;
     }
     if (!draft.location) {
@@ -209,7 +215,7 @@ export function ReportPage() {
 
       <List mode="card" header={`${t('m.report.photos')} · ${t('m.report.photosHint', { n: 9 })}`}>
         <List.Item>
-          <PhotoUploader key={draft.key} value={draft.photos} onChange={(photos) => patch({ photos })} onBusyChange={setUploading} />
+          <PhotoUploader key={draft.key} value={draft.photos} onChange={(photos) => patch({ photos })} onBusyChange={setUploading} onFailedChange={setFailedUploads} />
         </List.Item>
       </List>
 

@@ -34,6 +34,7 @@ export const mobEn: Record<keyof typeof mobZhCN, string> = {
   'm.report.uploading': 'Uploading photos {percent}%',
   'm.report.uploadFailed': 'Photo upload failed: {error}',
   'm.report.waitUploads': 'Please wait for the photos to finish uploading',
+  'm.report.uploadsFailed': '{n} photo(s) failed to upload (red frame): delete and add them again before submitting',
   'm.report.location': 'Location',
   'm.report.locating': 'Locating…',
   'm.report.gps': 'Located',
@@ -75,6 +76,7 @@ export const mobEn: Record<keyof typeof mobZhCN, string> = {
   'm.map.myLocation': 'My location',
 
   'm.outbox.title': '{n} waiting to be sent',
+  'm.error.offline': 'You are offline and this page has not been downloaded yet. It opens by itself when the signal is back; nothing you entered is lost.',
   'm.outbox.hint': 'Sent automatically once you are online, never twice',
   'm.outbox.pending': 'Waiting',
   'm.outbox.sending': 'Sending',

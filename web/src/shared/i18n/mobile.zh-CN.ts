@@ -35,6 +35,7 @@ export const mobZhCN = {
   'm.report.uploading': '照片上传中 {percent}%',
   'm.report.uploadFailed': '照片上传失败：{error}',
   'm.report.waitUploads': '请等待照片上传完成',
+  'm.report.uploadsFailed': '有 {n} 张照片未上传成功（红框）：请删除后重新添加，再提交',
   'm.report.location': '位置',
   'm.report.locating': '正在定位…',
   'm.report.gps': '已定位',
@@ -76,6 +77,7 @@ export const mobZhCN = {
   'm.map.myLocation': '我的位置',
 
   'm.outbox.title': '待发送 {n} 条',
+  'm.error.offline': '网络已断开，这个页面还没有下载。恢复网络后会自动打开，已填写的内容不会丢失。',
   'm.outbox.hint': '网络恢复后会自动发送，不会重复提交',
   'm.outbox.pending': '待发送',
   'm.outbox.sending': '发送中',
