@@ -535,6 +535,9 @@ export class TicketService {
       events.push(...r.events);
       notices.push(...r.notices);
     }
+    // A step chained in the same request may already have done what an earlier step's notice
+    // asks for (自办自核: handled and verified at once): such a to-do is not sent.
+    if (cur.status !== 'handled') notices.splice(0, notices.length, ...notices.filter((n) => n.kind !== 'to_verify'));
     cur = { ...cur, ...withTimer(cur), version: start.version + 1, updatedAt: at };
     const { id: _id, ...patch } = cur;
     const saved = await ticketRepo.update(tx, start.id, patch);

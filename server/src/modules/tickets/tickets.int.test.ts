@@ -195,6 +195,9 @@ describe('the closed loop end to end', () => {
     const h = await ok(grid01, tk.id, 'handle', { note: '已联系环卫清运' });
     // The grid's own worker handled it: verified at once, waiting for the resident.
     expect(h.status).toBe('verified');
+    // …so nobody is asked to verify it.
+    const after = (await call(grid01, 'GET', '/api/tickets/inbox')).json;
+    expect(after.notices.filter((n: Json) => n.ticketId === tk.id && n.kind === 'to_verify')).toEqual([]);
     const mine = (await call(resident, 'GET', `/api/tickets/${tk.id}`)).json;
     expect(mine.actions).toEqual(['rate']);
     const closed = await ok(resident, tk.id, 'rate', { rating: 'satisfied' });

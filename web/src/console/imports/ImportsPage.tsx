@@ -109,7 +109,8 @@ export default function ImportsPage() {
             dataIndex: 'conflicts',
             width: 70,
             align: 'right',
-            render: (n: number, b) => (n ? <Link to={`/conflicts?batchId=${b.id}`}>{n}</Link> : n),
+            // A dry run queues no conflicts: its count is what a real import would raise.
+            render: (n: number, b) => (n && !b.dryRun ? <Link to={`/conflicts?batchId=${b.id}`}>{n}</Link> : n),
           },
           {
             title: t('common.actions'),

@@ -40,8 +40,8 @@ export const zhCN = {
 
   'level.city': '市',
   'level.district': '区县',
-  'level.street': '街道乡镇',
-  'level.community': '社区村',
+  'level.street': '街道/乡镇',
+  'level.community': '社区/村',
   'level.grid': '网格',
   'level.microgrid': '微网格',
 
